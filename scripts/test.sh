@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Everything CI checks, in order:
+#   1. install the Debian packages (as root),
+#   2. Release build and every test (unit, end-to-end, spec conformance),
+#   3. ASan+UBSan build and every test again,
+#   4. each libFuzzer target for a short fixed time, from its seed corpus.
+# Set CLOISTER_FUZZ_SECONDS to change the per-target fuzzing time (default 30).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=$(nproc)
+fuzz_seconds=${CLOISTER_FUZZ_SECONDS:-30}
+
+step() { printf '\n==== %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
+
+if [[ $(id -u) -eq 0 ]]; then
+  step "installing Debian packages"
+  scripts/install-deps.sh
+else
+  echo "test.sh: not root, assuming the packages of scripts/install-deps.sh are installed" >&2
+fi
+
+step "release build"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$jobs"
+
+step "release tests"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+step "ASan+UBSan build"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLOISTER_SANITIZE=ON -DCLOISTER_BENCH=OFF
+cmake --build build-asan -j"$jobs"
+
+step "ASan+UBSan tests"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
+
+step "fuzz build (clang-16, libFuzzer + ASan + UBSan)"
+cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLOISTER_FUZZ=ON -DCLOISTER_BENCH=OFF \
+  -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16
+cmake --build build-fuzz -j"$jobs"
+
+step "fuzzing each target for ${fuzz_seconds}s"
+shopt -s nullglob
+targets=(build-fuzz/fuzz/*)
+if [[ ${#targets[@]} -eq 0 ]]; then
+  echo "no fuzz targets were built" >&2
+  exit 1
+fi
+for target in "${targets[@]}"; do
+  name=$(basename "$target")
+  work=$(mktemp -d)
+  # Seeds live in fuzz/<component>/corpus/<target>/.
+  for seeds in "$root"/fuzz/*/corpus/"$name"; do cp -r "$seeds/." "$work/"; done
+  echo "-- $name (seeds: $(ls "$work" | wc -l))"
+  (cd "$work" && "$root/$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 "$work" 2>&1 | tail -n 12)
+  rm -rf "$work"
+done
+
+step "done"
