@@ -32,7 +32,7 @@ struct CpuIdentity {
   std::string product;       // SNP: "Milan", "Genoa", "Turin"; Intel: empty
   std::string product_name;  // SNP: the VCEK/VLEK productName extension, e.g. "Milan-B0"
   std::optional<uint32_t> family, model, stepping;  // SNP report v3+: from the CPUID fields
-  Bytes fmspc;               // Intel: from the PCK certificate (6 bytes)
+  Bytes fmspc;                                      // Intel: from the PCK certificate (6 bytes)
 };
 
 // The validity window of one piece of collateral or certificate used.
@@ -70,13 +70,27 @@ struct Claims {
 
   // SNP specifics the policy reads.
   std::optional<uint32_t> vmpl;
-  std::optional<uint64_t> guest_policy;         // the SNP GUEST POLICY word
+  std::optional<uint64_t> guest_policy;  // the SNP GUEST POLICY word
   std::optional<uint32_t> firmware_major, firmware_minor, firmware_build;  // CURRENT_*
 
   std::vector<CollateralDate> collateral;
 
   // Every platform-specific claim, named as in docs/attestation.md.
   nlohmann::json details = nlohmann::json::object();
+
+  // Added by the common layer (additive; verifiers may leave them empty):
+  // Honest, human-readable labels, e.g. "not confidential: the host can read
+  // and modify keep memory". claims_to_json() adds that one for every
+  // non-confidential keep even when a verifier did not.
+  std::vector<std::string> labels;
+  // When the evidence says it was produced (kvm evidence carries a host
+  // timestamp; SNP/Intel evidence has none). The policy's max evidence age
+  // uses this or a nonce time supplied by the caller.
+  std::optional<TimePoint> evidence_time;
 };
+
+// The JSON claims document printed by `attest show --json`/`verify --json`
+// (every key is documented in docs/attestation.md).
+nlohmann::json claims_to_json(const Claims& claims);
 
 }  // namespace cloister::attest
