@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -24,10 +25,16 @@ namespace cloister::wasm {
 struct ConstExpr {
   enum class Kind : uint8_t { I32Const, I64Const, F32Const, F64Const, RefNull, RefFunc, GlobalGet };
   Kind kind = Kind::I32Const;
-  uint64_t bits = 0;       // the constant's bits (floats bit-exact, i32 zero-extended)
-  uint32_t index = 0;      // function index (RefFunc) or global index (GlobalGet)
+  uint64_t bits = 0;                    // the constant's bits (floats bit-exact, i32 zero-extended)
+  uint32_t index = 0;                   // function index (RefFunc) or global index (GlobalGet)
   ValType ref_type = ValType::FuncRef;  // RefNull's type
-  size_t offset = 0;       // byte offset of the expression in the binary, for errors
+  size_t offset = 0;                    // byte offset of the expression in the binary, for errors
+  // Non-empty when the bytes were well-formed instructions but not one valid
+  // 2.0 constant instruction followed by `end` (e.g. `i32.add`, two values or
+  // none): the spec makes that a validation error, not a decoding error, so
+  // the decoder records the reason here (a static string) and the validator
+  // reports it. Only a ConstExpr with an empty `invalid` is meaningful.
+  std::string_view invalid;
 };
 
 struct Import {
@@ -54,8 +61,8 @@ struct Global {
 struct ElemSegment {
   enum class Mode : uint8_t { Active, Passive, Declarative };
   Mode mode = Mode::Active;
-  uint32_t table_index = 0;   // Active only
-  ConstExpr offset;           // Active only
+  uint32_t table_index = 0;  // Active only
+  ConstExpr offset;          // Active only
   ValType type = ValType::FuncRef;
   std::vector<ConstExpr> items;  // each RefFunc, RefNull or GlobalGet
 };
@@ -63,8 +70,8 @@ struct ElemSegment {
 struct DataSegment {
   enum class Mode : uint8_t { Active, Passive };
   Mode mode = Mode::Active;
-  uint32_t memory_index = 0;  // Active only
-  ConstExpr offset;           // Active only
+  uint32_t memory_index = 0;       // Active only
+  ConstExpr offset;                // Active only
   std::span<const uint8_t> bytes;  // view into Module::binary
 };
 
@@ -91,10 +98,10 @@ struct Module {
 
   std::vector<FuncType> types;
   std::vector<Import> imports;
-  std::vector<Function> functions;  // defined functions only
-  std::vector<TableType> tables;    // defined tables only
-  std::vector<MemoryType> memories; // defined memories only
-  std::vector<Global> globals;      // defined globals only
+  std::vector<Function> functions;   // defined functions only
+  std::vector<TableType> tables;     // defined tables only
+  std::vector<MemoryType> memories;  // defined memories only
+  std::vector<Global> globals;       // defined globals only
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;
@@ -107,6 +114,13 @@ struct Module {
   uint32_t num_imported_tables = 0;
   uint32_t num_imported_memories = 0;
   uint32_t num_imported_globals = 0;
+
+  // Position in `imports` of each imported function/table/memory/global, in
+  // index-space order; filled by the decoder so the accessors below are O(1).
+  std::vector<uint32_t> func_imports;
+  std::vector<uint32_t> table_imports;
+  std::vector<uint32_t> memory_imports;
+  std::vector<uint32_t> global_imports;
 
   // From the `name` custom section (function index -> name), for traps.
   // Malformed name sections are ignored, as the spec requires.
@@ -131,6 +145,9 @@ struct Module {
     return num_imported_globals + static_cast<uint32_t>(globals.size());
   }
 
+  // Accessors over the index spaces (imports first). Preconditions: the index
+  // is in range and, for func_type, the type index too (the validator checks
+  // both); out-of-range arguments yield an empty/default value, never UB.
   // Type of function `func_index` in the function index space (imports first).
   const FuncType& func_type(uint32_t func_index) const;
   uint32_t func_type_index(uint32_t func_index) const;
