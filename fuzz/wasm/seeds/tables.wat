@@ -1,0 +1,17 @@
+;; SPDX-License-Identifier: Apache-2.0
+(module
+  (type $t (func (result i32)))
+  (table $a 4 8 funcref)
+  (table $b 2 externref)
+  (func $one (result i32) (i32.const 1))
+  (func $two (result i32) (i32.const 2))
+  (elem (table $a) (i32.const 0) func $one $two)
+  (elem $p funcref (ref.func $two) (ref.null func))
+  (elem declare func $one)
+  (func (export "call") (param i32) (result i32) (call_indirect $a (type $t) (local.get 0)))
+  (func (export "grow") (result i32) (table.grow $a (ref.func $one) (i32.const 2)))
+  (func (export "size") (result i32 i32) (table.size $a) (table.size $b))
+  (func (export "init") (table.init $a $p (i32.const 2) (i32.const 0) (i32.const 2)) (elem.drop $p))
+  (func (export "copy") (table.copy $a $a (i32.const 0) (i32.const 1) (i32.const 2)))
+  (func (export "fill") (param externref) (table.fill $b (i32.const 0) (local.get 0) (i32.const 2)))
+  (func (export "get") (result externref) (table.get $b (i32.const 1))))
