@@ -37,10 +37,14 @@ class ModuleDecoder {
   // --- primitive readers (section 5.1-5.3) ---
   Result<uint8_t> byte(ByteReader& r);
   Result<uint32_t> u32(ByteReader& r);
-  // A vector length: checked against the bytes left (each element takes at
-  // least `min_element_size` bytes) and against `limit`, before any reserve.
-  Result<uint32_t> count(ByteReader& r, uint64_t limit, std::string_view what,
-                         size_t min_element_size = 1);
+  // A vector length, checked against the engine limit `limit`.
+  // Only `limit` is checked here: the elements are read one by one and the
+  // reader runs out first when the count is a lie. Callers reserve at most
+  // capped(n, r), so a huge count never allocates more than the input size.
+  Result<uint32_t> count(ByteReader& r, uint64_t limit, std::string_view what);
+  static size_t capped(uint32_t n, const ByteReader& r) {
+    return n < r.remaining() ? n : r.remaining();
+  }
   Result<std::string> name(ByteReader& r);
   Result<ValType> val_type(ByteReader& r);
   Result<ValType> ref_type(ByteReader& r);
@@ -64,7 +68,10 @@ class ModuleDecoder {
   Result<void> data_count_section(ByteReader& r);
   Result<void> code_section(ByteReader& r);
   Result<void> data_section(ByteReader& r);
-  Result<void> code_entry(ByteReader& r, uint32_t defined_index);
+  Result<void> code_entry(ByteReader& r, uint32_t defined_index, size_t section_end);
+  // Decodes the instruction syntax of a body (malformed bodies are malformed
+  // modules); typing is left to the validator.
+  Result<void> check_body_syntax(const Function& f, bool body_ends_section);
   Result<ElemSegment> elem_segment(ByteReader& r);
   Result<DataSegment> data_segment(ByteReader& r);
 
@@ -77,8 +84,13 @@ class ModuleDecoder {
   const EngineLimits& limits_;
   std::string_view section_ = "header";
   std::optional<uint32_t> function_index_;  // while decoding a code entry
-  bool saw_code_section_ = false;
-  bool saw_data_section_ = false;
+  bool in_content_ = false;  // inside a section's contents (for end-of-input reasons)
+  struct SeenCount {
+    size_t count;
+    size_t offset;
+  };
+  std::optional<SeenCount> code_count_;       // entries of the code section, if any
+  std::optional<SeenCount> data_count_seen_;  // segments of the data section, if any
 };
 
 }  // namespace cloister::wasm::detail

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The decoder's sections that carry code: constant expressions, element and
-// data segments (all their 2.0 encodings), and code entries with their locals.
+// data segments (all their 2.0 encodings).
 #include <string>
 
 #include "wasm/decoder_internal.h"
@@ -96,7 +96,7 @@ Result<ConstExpr> ModuleDecoder::const_expr(ByteReader& r) {
 
 Result<void> ModuleDecoder::element_section(ByteReader& r) {
   CLOISTER_TRY_ASSIGN(uint32_t n, count(r, limits_.max_elem_segments, "element segments"));
-  m_.elems.reserve(n);
+  m_.elems.reserve(capped(n, r));
   for (uint32_t i = 0; i < n; ++i) {
     CLOISTER_TRY_ASSIGN(ElemSegment s, elem_segment(r));
     m_.elems.push_back(std::move(s));
@@ -127,8 +127,8 @@ Result<ElemSegment> ModuleDecoder::elem_segment(ByteReader& r) {
     if (explicit_type) {
       CLOISTER_TRY_ASSIGN(s.type, ref_type(r));
     }
-    CLOISTER_TRY_ASSIGN(uint32_t n, count(r, limits_.max_table_elements, "element items", 2));
-    s.items.reserve(n);
+    CLOISTER_TRY_ASSIGN(uint32_t n, count(r, limits_.max_table_elements, "element items"));
+    s.items.reserve(capped(n, r));
     for (uint32_t k = 0; k < n; ++k) {
       CLOISTER_TRY_ASSIGN(ConstExpr item, const_expr(r));
       s.items.push_back(item);
@@ -141,7 +141,7 @@ Result<ElemSegment> ModuleDecoder::elem_segment(ByteReader& r) {
     }
     s.type = ValType::FuncRef;
     CLOISTER_TRY_ASSIGN(uint32_t n, count(r, limits_.max_table_elements, "element items"));
-    s.items.reserve(n);
+    s.items.reserve(capped(n, r));
     for (uint32_t k = 0; k < n; ++k) {
       ConstExpr item;
       item.offset = r.offset();
@@ -154,14 +154,10 @@ Result<ElemSegment> ModuleDecoder::elem_segment(ByteReader& r) {
 }
 
 Result<void> ModuleDecoder::data_section(ByteReader& r) {
-  saw_data_section_ = true;
   const size_t at = r.offset();
   CLOISTER_TRY_ASSIGN(uint32_t n, count(r, limits_.max_data_segments, "data segments"));
-  if (m_.data_count && *m_.data_count != n) {
-    return fail_at(at, "data count and data section have inconsistent lengths: " +
-                           std::to_string(*m_.data_count) + " vs " + std::to_string(n));
-  }
-  m_.datas.reserve(n);
+  data_count_seen_ = SeenCount{n, at};
+  m_.datas.reserve(capped(n, r));
   for (uint32_t i = 0; i < n; ++i) {
     CLOISTER_TRY_ASSIGN(DataSegment s, data_segment(r));
     m_.datas.push_back(s);
@@ -197,61 +193,6 @@ Result<DataSegment> ModuleDecoder::data_segment(ByteReader& r) {
                                " bytes left");
   }
   return s;
-}
-
-Result<void> ModuleDecoder::code_section(ByteReader& r) {
-  saw_code_section_ = true;
-  const size_t at = r.offset();
-  CLOISTER_TRY_ASSIGN(uint32_t n, count(r, limits_.max_functions, "code entries", 2));
-  if (n != m_.functions.size()) {
-    return fail_at(at, "function and code section have inconsistent lengths: " +
-                           std::to_string(m_.functions.size()) + " functions, " +
-                           std::to_string(n) + " code entries");
-  }
-  for (uint32_t i = 0; i < n; ++i) CLOISTER_TRY(code_entry(r, i));
-  return ok();
-}
-
-Result<void> ModuleDecoder::code_entry(ByteReader& r, uint32_t defined_index) {
-  function_index_ = m_.num_imported_funcs + defined_index;
-  const size_t size_at = r.offset();
-  CLOISTER_TRY_ASSIGN(uint32_t size, u32(r));
-  if (size > limits_.max_function_body_size) {
-    return fail_at(size_at, "function body of " + std::to_string(size) +
-                                " bytes exceeds the engine limit of " +
-                                std::to_string(limits_.max_function_body_size));
-  }
-  ByteReader body;
-  if (!r.read_sub(size, &body)) {
-    return fail_at(size_at, std::string(end_reason(r)) + ": function body of " +
-                                std::to_string(size) + " bytes exceeds the " +
-                                std::to_string(r.remaining()) + " bytes left");
-  }
-  Function& f = m_.functions[defined_index];
-  CLOISTER_TRY_ASSIGN(uint32_t groups,
-                      count(body, limits_.max_locals_per_function, "local declarations", 2));
-  f.locals.reserve(groups);
-  uint64_t total = 0;
-  for (uint32_t g = 0; g < groups; ++g) {
-    const size_t group_at = body.offset();
-    LocalGroup group;
-    CLOISTER_TRY_ASSIGN(group.count, u32(body));
-    total += group.count;
-    if (total > UINT32_MAX) return fail_at(group_at, "too many locals: more than 2^32-1");
-    if (total > limits_.max_locals_per_function) {
-      return fail_at(group_at, "too many locals: " + std::to_string(total) +
-                                   " exceeds the engine limit of " +
-                                   std::to_string(limits_.max_locals_per_function));
-    }
-    CLOISTER_TRY_ASSIGN(group.type, val_type(body));
-    f.locals.push_back(group);
-  }
-  f.local_count = total;
-  f.body_offset = body.offset();
-  f.body = body.rest();
-  body.skip(body.remaining());
-  function_index_.reset();
-  return ok();
 }
 
 }  // namespace cloister::wasm::detail

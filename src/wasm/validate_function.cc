@@ -214,11 +214,13 @@ class FunctionValidator {
     return ok();
   }
   Result<void> data_segment(uint32_t index) {
+    // Without a DataCount section the index is checked against the data
+    // section first, so that an unknown index gets its own reason.
+    if (index >= m_.data_count.value_or(static_cast<uint32_t>(m_.datas.size()))) {
+      return invalid("unknown data segment " + std::to_string(index));
+    }
     if (!m_.data_count) {
       return malformed(offset_, "data count section required (for memory.init and data.drop)");
-    }
-    if (index >= *m_.data_count) {
-      return invalid("unknown data segment " + std::to_string(index));
     }
     return ok();
   }
@@ -276,15 +278,16 @@ Result<void> FunctionValidator::memory_access(const Instr& in, const OpcodeInfo&
 }
 
 Result<void> FunctionValidator::select(const Instr& in) {
-  CLOISTER_TRY(pop(ValType::I32));
   if (in.op == Opcode::SelectT) {
     const auto& types = decoder_.select_types();
     if (types.size() != 1) return invalid("invalid result arity for typed select");
+    CLOISTER_TRY(pop(ValType::I32));
     CLOISTER_TRY(pop(types[0]));
     CLOISTER_TRY(pop(types[0]));
     push(types[0]);
     return ok();
   }
+  CLOISTER_TRY(pop(ValType::I32));
   CLOISTER_TRY_ASSIGN(ValType t1, pop());
   CLOISTER_TRY_ASSIGN(ValType t2, pop());
   // Untyped select works on numeric types only (references need select t).
@@ -454,8 +457,8 @@ Result<void> FunctionValidator::instruction(const Instr& in) {
       return ok();
     }
     case Opcode::TableInit: {
-      CLOISTER_TRY_ASSIGN(const ElemSegment* s, elem_segment(in.a));
       CLOISTER_TRY_ASSIGN(TableType t, table(in.b));
+      CLOISTER_TRY_ASSIGN(const ElemSegment* s, elem_segment(in.a));
       if (t.elem != s->type) {
         return invalid("type mismatch: table.init of " + type_name(s->type) +
                        " elements into a table of " + type_name(t.elem));
@@ -483,8 +486,8 @@ Result<void> FunctionValidator::instruction(const Instr& in) {
       return simple(info);
     }
     case Opcode::MemoryInit: {
-      CLOISTER_TRY(data_segment(in.a));
       CLOISTER_TRY(memory());
+      CLOISTER_TRY(data_segment(in.a));
       return simple(info);
     }
     case Opcode::DataDrop:

@@ -244,8 +244,10 @@ class ModuleValidator {
           break;
       }
       if (e.index >= bound) {
-        return invalid(where,
-                       "unknown " + std::string(to_string(e.kind)) + " " + std::to_string(e.index));
+        return invalid(
+            where, "unknown " +
+                       std::string(e.kind == ExternKind::Func ? "function" : to_string(e.kind)) +
+                       " " + std::to_string(e.index));
       }
       if (!names.insert(e.name).second) return invalid(where, "duplicate export name");
     }
