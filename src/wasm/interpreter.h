@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The interpreter over the internal form of ir.h. Wasm->Wasm calls do not
+// recurse on the native stack: frames live in ExecState (one value stack of
+// 64-bit slots and one array of return records per Store), so call depth is
+// bounded by EngineLimits and ends in the trap "call stack exhausted", never
+// in a host stack overflow. Only host functions that call back into Wasm
+// nest native calls.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "wasm/runtime.h"
+
+namespace cloister::wasm {
+
+struct CallRecord {
+  const uint32_t* return_pc;
+  uint64_t* fp;
+  FuncInst* func;
+};
+
+struct ExecState {
+  explicit ExecState(const EngineLimits& limits) : limits(limits) {}
+
+  // Allocates the value stack on first use (so creating a Store is cheap).
+  void ensure_stack();
+
+  const EngineLimits& limits;
+  std::unique_ptr<uint64_t[]> stack;
+  uint64_t* stack_end = nullptr;
+  uint64_t* top = nullptr;  // first slot not used by a running invocation
+  std::vector<CallRecord> frames;
+  uint32_t depth = 0;  // live Wasm frames in all nested invocations
+  bool fuel_enabled = false;
+  int64_t fuel = std::numeric_limits<int64_t>::max();
+};
+
+// Runs `func` with its arguments in fp[0..params) and leaves its results in
+// fp[0..results). `fp` must point into the store's value stack (at or above
+// ExecState::top) with room for max(params, results) slots.
+Outcome<void> execute(Store& store, FuncInst* func, uint64_t* fp);
+
+// Calls a host function with arguments/results in slots.
+Outcome<void> call_host(Store& store, FuncInst* func, uint64_t* fp, Instance* caller);
+
+}  // namespace cloister::wasm
