@@ -79,7 +79,24 @@ bool call_host_into(Store& store, FuncInst* func, uint64_t* fp, Instance* caller
 
 }  // namespace
 
+namespace {
+Outcome<void> run(Store& store, FuncInst* entry, uint64_t* entry_fp);
+}  // namespace
+
 Outcome<void> execute(Store& store, FuncInst* entry, uint64_t* entry_fp) {
+  // Host functions that call back into Wasm nest native frames; bound that
+  // nesting well below what the native stack can take.
+  ExecState& ex = store.exec();
+  if (ex.native_depth >= kMaxNativeNesting) return Failure::trap_of(TrapKind::CallStackExhausted);
+  ++ex.native_depth;
+  Outcome<void> r = run(store, entry, entry_fp);
+  --ex.native_depth;
+  return r;
+}
+
+namespace {
+
+Outcome<void> run(Store& store, FuncInst* entry, uint64_t* entry_fp) {
   ExecState& ex = store.exec();
   if (entry->host_) {
     uint64_t* saved_top = ex.top;
@@ -89,63 +106,16 @@ Outcome<void> execute(Store& store, FuncInst* entry, uint64_t* entry_fp) {
     return r;
   }
 
-  // Dispatch table: every IrOp the compiler emits has a handler below.
-  void* table[kIrOpCount];
-  for (auto& t : table) t = &&op_invalid;
-#define HANDLER(name) table[static_cast<size_t>(IrOp::name)] = &&L_##name;
-#define NUMERIC_HANDLERS(X)                                                                       \
-  X(I32Eqz)                                                                                       \
-  X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) X(      \
-      I32GeU) X(I64Eqz) X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS)       \
-      X(I64LeU) X(I64GeS) X(I64GeU) X(F32Eq) X(F32Ne) X(F32Lt) X(F32Gt) X(F32Le) X(F32Ge) X(      \
-          F64Eq) X(F64Ne) X(F64Lt) X(F64Gt) X(F64Le) X(F64Ge) X(I32Clz) X(I32Ctz) X(I32Popcnt)    \
-          X(I32Add) X(I32Sub) X(I32Mul) X(I32DivS) X(I32DivU) X(I32RemS) X(I32RemU) X(I32And) X(  \
-              I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Rotl) X(I32Rotr) X(I64Clz)    \
-              X(I64Ctz) X(I64Popcnt) X(I64Add) X(I64Sub) X(I64Mul) X(I64DivS) X(I64DivU)          \
-                  X(I64RemS) X(I64RemU) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(      \
-                      I64ShrU) X(I64Rotl) X(I64Rotr) X(F32Abs) X(F32Neg)                          \
-                      X(F32Ceil) X(F32Floor) X(F32Trunc) X(F32Nearest) X(                         \
-                          F32Sqrt) X(F32Add) X(F32Sub) X(F32Mul) X(F32Div) X(F32Min) X(F32Max)    \
-                          X(F32Copysign) X(F64Abs) X(F64Neg) X(F64Ceil) X(F64Floor) X(F64Trunc)   \
-                              X(F64Nearest) X(F64Sqrt) X(F64Add) X(F64Sub) X(F64Mul) X(F64Div) X( \
-                                  F64Min) X(F64Max) X(F64Copysign)                                \
-                                  X(I32WrapI64) X(I32TruncF32S) X(I32TruncF32U) X(I32TruncF64S)   \
-                                      X(I32TruncF64U) X(I64ExtendI32S) X(I64ExtendI32U) X(        \
-                                          I64TruncF32S) X(I64TruncF32U) X(I64TruncF64S)           \
-                                          X(I64TruncF64U) X(F32ConvertI32S) X(F32ConvertI32U)     \
-                                              X(F32ConvertI64S) X(F32ConvertI64U) X(F32DemoteF64) \
-                                                  X(F64ConvertI32S) X(F64ConvertI32U) X(          \
-                                                      F64ConvertI64S) X(F64ConvertI64U)           \
-                                                      X(F64PromoteF32) X(I32ReinterpretF32) X(    \
-                                                          I64ReinterpretF64) X(F32ReinterpretI32) \
-                                                          X(F64ReinterpretI64) X(I32Extend8S) X(  \
-                                                              I32Extend16S) X(I64Extend8S)        \
-                                                              X(I64Extend16S) X(I64Extend32S) X(  \
-                                                                  I32TruncSatF32S)                \
-                                                                  X(I32TruncSatF32U) X(           \
-                                                                      I32TruncSatF64S)            \
-                                                                      X(I32TruncSatF64U) X(       \
-                                                                          I64TruncSatF32S)        \
-                                                                          X(I64TruncSatF32U) X(   \
-                                                                              I64TruncSatF64S)    \
-                                                                              X(I64TruncSatF64U)
-#define MEMORY_HANDLERS(X)                                                                        \
-  X(I32Load)                                                                                      \
-  X(I64Load) X(F32Load) X(F64Load) X(I32Load8S) X(I32Load8U) X(I32Load16S) X(I32Load16U)          \
-      X(I64Load8S) X(I64Load8U) X(I64Load16S) X(I64Load16U) X(I64Load32S) X(I64Load32U)           \
-          X(I32Store) X(I64Store) X(F32Store) X(F64Store) X(I32Store8) X(I32Store16) X(I64Store8) \
-              X(I64Store16) X(I64Store32)
-#define CONTROL_HANDLERS(X)                                                                        \
-  X(Unreachable)                                                                                   \
-  X(Br) X(BrIf) X(BrIfNot) X(BrTable) X(Return) X(Call) X(CallIndirect) X(Select) X(Copy)          \
-      X(Const32) X(Const64) X(Fuel) X(GlobalGet) X(GlobalSet) X(TableGet) X(TableSet) X(TableSize) \
-          X(TableGrow) X(TableFill) X(TableCopy) X(TableInit) X(ElemDrop) X(MemorySize)            \
-              X(MemoryGrow) X(MemoryFill) X(MemoryCopy) X(MemoryInit) X(DataDrop) X(RefIsNull)     \
-                  X(RefFunc)
-  NUMERIC_HANDLERS(HANDLER)
-  MEMORY_HANDLERS(HANDLER)
-  CONTROL_HANDLERS(HANDLER)
-#undef HANDLER
+  // Dispatch table in IrOp order, built at compile time: every IrOp has a
+  // label below (operations the compiler never emits share the invalid-operation handler), so
+  // a missing handler is a build error, not a runtime surprise.
+  static const void* const table[kIrOpCount] = {
+#define WASM_OPCODE(res, t1, t2, t3, mem, prefix, code, name, text, imm) &&L_##name,
+#include "wasm/opcodes.def"
+#define CLOISTER_IR_LABEL(name) &&L_##name,
+      CLOISTER_IR_EXTRA_OPS(CLOISTER_IR_LABEL)
+#undef CLOISTER_IR_LABEL
+  };
 
   ex.ensure_stack();
   const EngineLimits& limits = store.limits();
@@ -710,7 +680,24 @@ L_I64RemU : {
 #undef UNOP
 #undef BINOP
 
-op_invalid:
+  // Wasm instructions the compiler lowers to other operations.
+L_Nop:
+L_Block:
+L_Loop:
+L_If:
+L_Else:
+L_End:
+L_Drop:
+L_SelectT:
+L_LocalGet:
+L_LocalSet:
+L_LocalTee:
+L_I32Const:
+L_I64Const:
+L_F32Const:
+L_F64Const:
+L_RefNull:
+
   // Only reachable if the compiler emitted an operation without a handler.
   host_failure = Failure::error("internal error: invalid internal operation " +
                                 std::to_string(pc != nullptr ? *pc : 0));
@@ -758,5 +745,7 @@ done:
 #undef SET_F32
 #undef SET_F64
 }
+
+}  // namespace
 
 }  // namespace cloister::wasm

@@ -17,6 +17,10 @@
 
 namespace cloister::wasm {
 
+// Host->Wasm re-entries that may be nested (each costs a few KiB of native
+// stack); beyond it, "call stack exhausted".
+inline constexpr uint32_t kMaxNativeNesting = 200;
+
 struct CallRecord {
   const uint32_t* return_pc;
   uint64_t* fp;
@@ -34,7 +38,8 @@ struct ExecState {
   uint64_t* stack_end = nullptr;
   uint64_t* top = nullptr;  // first slot not used by a running invocation
   std::vector<CallRecord> frames;
-  uint32_t depth = 0;  // live Wasm frames in all nested invocations
+  uint32_t depth = 0;         // live Wasm frames in all nested invocations
+  uint32_t native_depth = 0;  // nested execute() calls (host -> Wasm re-entry)
   bool fuel_enabled = false;
   int64_t fuel = std::numeric_limits<int64_t>::max();
 };
