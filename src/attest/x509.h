@@ -112,6 +112,9 @@ struct ChainOptions {
   TimePoint at;                       // check every validity window at this time
   std::vector<const X509_CRL*> crls;  // each must be issued by a CA in the chain
   bool check_crl_validity = true;     // false: check CRL signatures and entries, not their windows
+  // false: only the pinned root and the validity windows at `at` are checked
+  // (for callers that cached the result of a full check, which does not depend on time).
+  bool check_signatures = true;
   std::string name = "certificate chain";  // used in messages, e.g. "PCK chain"
 };
 
