@@ -7,6 +7,7 @@
 // bodies further.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -65,12 +66,67 @@ struct OpcodeInfo {
   bool simple;
 };
 
-const OpcodeInfo& opcode_info(Opcode op);
+namespace detail {
+
+constexpr std::optional<ValType> kNoType = std::nullopt;
+constexpr std::optional<ValType> kTypeI32 = ValType::I32;
+constexpr std::optional<ValType> kTypeI64 = ValType::I64;
+constexpr std::optional<ValType> kTypeF32 = ValType::F32;
+constexpr std::optional<ValType> kTypeF64 = ValType::F64;
+
+// "___" in opcodes.def marks "no type". A row is simple (fully typed by its
+// types) when it has no immediates and at least one type.
+inline constexpr std::array<OpcodeInfo, kOpcodeCount> kOpcodeInfo = {{
+#define WASM_OPCODE(res, t1, t2, t3, mem, prefix, code, name, text, imm) \
+  OpcodeInfo{text,                                                       \
+             prefix,                                                     \
+             code,                                                       \
+             ImmKind::imm,                                               \
+             mem,                                                        \
+             kType##res,                                                 \
+             {kType##t1, kType##t2, kType##t3},                          \
+             ImmKind::imm == ImmKind::None && (kType##res.has_value() || kType##t1.has_value())},
+#define kType___ kNoType
+#include "wasm/opcodes.def"
+#undef kType___
+}};
+
+// Opcode byte (or prefixed code) -> index into kOpcodeInfo, -1 if none.
+struct OpcodeTables {
+  std::array<int16_t, 256> single{};
+  std::array<int16_t, 32> prefixed{};
+  constexpr OpcodeTables() {
+    single.fill(-1);
+    prefixed.fill(-1);
+    for (size_t i = 0; i < kOpcodeInfo.size(); ++i) {
+      auto& slot =
+          kOpcodeInfo[i].prefix == 0 ? single[kOpcodeInfo[i].code] : prefixed[kOpcodeInfo[i].code];
+      slot = static_cast<int16_t>(i);
+    }
+  }
+};
+inline constexpr OpcodeTables kOpcodeTables;
+
+}  // namespace detail
+
+inline const OpcodeInfo& opcode_info(Opcode op) {
+  return detail::kOpcodeInfo[static_cast<size_t>(op)];
+}
 
 // Looks up a single-byte opcode; nullopt for bytes that are not instructions
 // (including the 0xfc prefix itself and SIMD's 0xfd).
-std::optional<Opcode> lookup_opcode(uint8_t byte);
+inline std::optional<Opcode> lookup_opcode(uint8_t byte) {
+  const int16_t i = detail::kOpcodeTables.single[byte];
+  if (i < 0) return std::nullopt;
+  return static_cast<Opcode>(i);
+}
+
 // Looks up a 0xfc-prefixed opcode by the u32 that follows the prefix.
-std::optional<Opcode> lookup_prefixed_opcode(uint32_t code);
+inline std::optional<Opcode> lookup_prefixed_opcode(uint32_t code) {
+  if (code >= detail::kOpcodeTables.prefixed.size()) return std::nullopt;
+  const int16_t i = detail::kOpcodeTables.prefixed[code];
+  if (i < 0) return std::nullopt;
+  return static_cast<Opcode>(i);
+}
 
 }  // namespace cloister::wasm
