@@ -54,12 +54,18 @@ struct EngineLimits {
   // the compiler's label table.
   uint32_t max_block_nesting = 10'000;
 
+  // The two limits below are NOT checked by the validator: a module that
+  // declares a 4 GiB memory or a 2^32-1 element table is valid Wasm (the spec
+  // suite has such modules); the runtime refuses to instantiate or grow past
+  // these limits (instantiation error / memory.grow and table.grow return -1).
+  //
   // Memory in 64 KiB pages: 65536 pages = 4 GiB, the most a 32-bit address
   // space can use (also the spec's hard limit). Embedders lower it to bound
   // the host memory a workload can take.
   uint32_t max_memory_pages = 65536;
   // Elements of one table (each is a reference, 8+ bytes in the runtime).
-  // Web engines use 10'000'000.
+  // Web engines use 10'000'000. The decoder also bounds the item count of
+  // one element segment with it.
   uint32_t max_table_elements = 10'000'000;
 
   // Runtime: nested Wasm calls before the trap "call stack exhausted". The
