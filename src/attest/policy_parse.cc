@@ -67,7 +67,7 @@ class PolicyParser {
         root, "",
         {"version", "platforms", "cpu", "tcb", "measurements", "signers", "snp", "freshness"});
     if (auto* n = root.get("version")) {
-      auto v = get_uint(*n, "version", 1);
+      auto v = get_uint(*n, "version", 1000);
       if (v && *v != 1)
         error(*n, "version: only policy version 1 is defined, got " + std::to_string(*v));
     }
