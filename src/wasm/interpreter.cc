@@ -67,6 +67,25 @@ Failure located_trap(TrapKind kind, const FuncInst* func, const uint32_t* pc) {
   return f;
 }
 
+// Out of line so that the dispatch loop stays small (and g++ 12 does not
+// warn falsely about string concatenation inlined into it).
+[[gnu::noinline]] Failure trap_failure(TrapKind kind, const FuncInst* func, const uint32_t* pc,
+                                       uint32_t element) {
+  Failure f = located_trap(kind, func, pc);
+  // The reference interpreter names the element ("uninitialized element 2").
+  if (kind == TrapKind::UninitializedElement) {
+    f.reason.push_back(' ');
+    f.reason.append(std::to_string(element));
+  }
+  return f;
+}
+
+[[gnu::noinline]] Failure invalid_operation(uint32_t op) {
+  std::string m = "internal error: invalid internal operation ";
+  m.append(std::to_string(op));
+  return Failure::error(std::move(m));
+}
+
 // call_host without a non-trivially destructible result in the caller's
 // scope (the dispatch loop's indirect gotos may not leave such a scope).
 bool call_host_into(Store& store, FuncInst* func, uint64_t* fp, Instance* caller,
@@ -699,14 +718,11 @@ L_F64Const:
 L_RefNull:
 
   // Only reachable if the compiler emitted an operation without a handler.
-  host_failure = Failure::error("internal error: invalid internal operation " +
-                                std::to_string(pc != nullptr ? *pc : 0));
+  host_failure = invalid_operation(pc != nullptr ? *pc : 0);
   goto host_failed;
 
 trapped : {
-  Failure f = located_trap(trap, cur, pc);
-  // The reference interpreter names the element ("uninitialized element 2").
-  if (trap == TrapKind::UninitializedElement) f.reason += " " + std::to_string(trap_element);
+  Failure f = trap_failure(trap, cur, pc, trap_element);
   ex.frames.resize(base_frames);
   ex.depth = base_depth;
   ex.top = saved_top;
