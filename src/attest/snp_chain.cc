@@ -15,7 +15,7 @@ namespace cloister::attest::snp {
 namespace {
 
 std::string quoted_cn(const X509* cert) {
-  return "'" + x509::subject_cn(cert) + "'";
+  return "'" + printable_ascii(x509::subject_cn(cert)) + "'";
 }
 
 // "SEV-Milan" -> Milan, "SEV-VLEK-Genoa" -> Genoa: the product an ASK/ASVK
@@ -87,10 +87,10 @@ void check_windows(std::span<const Window> windows, TimePoint at, std::vector<Fa
   }
 }
 
-std::shared_ptr<const CheckedChain> check_chain(const std::vector<Bytes>& cert_inputs,
-                                                const std::vector<Bytes>& crl_inputs,
-                                                Product report_product, uint8_t report_key) {
-  auto out = std::make_shared<CheckedChain>();
+namespace {
+
+void build_chain(const std::vector<Bytes>& cert_inputs, const std::vector<Bytes>& crl_inputs,
+                 Product report_product, uint8_t report_key, CheckedChain* out) {
   auto add = [&](FailureKind kind, std::string message) {
     out->failures.push_back({kind, std::move(message)});
   };
@@ -102,14 +102,14 @@ std::shared_ptr<const CheckedChain> check_chain(const std::vector<Bytes>& cert_i
     if (!loaded) {
       add(FailureKind::Malformed,
           "certificate input " + std::to_string(i) + ": " + loaded.error().message());
-      return out;
+      return;
     }
     for (auto& c : *loaded) supplied.push_back(std::move(c));
   }
   if (supplied.empty()) {
     add(FailureKind::CollateralMissing,
         "no VCEK/VLEK certificate supplied: the report's signing key is needed");
-    return out;
+    return;
   }
   if (supplied.size() > 3) {
     add(FailureKind::CertChainInvalid,
@@ -126,11 +126,12 @@ std::shared_ptr<const CheckedChain> check_chain(const std::vector<Bytes>& cert_i
     out->key_kind = SigningKey::Vlek;
   } else {
     add(FailureKind::CertChainInvalid,
-        "the first certificate ('" + leaf_cn + "') is neither a VCEK nor a VLEK");
+        "the first certificate (" + quoted_cn(leaf) + ") is neither a VCEK nor a VLEK");
   }
   auto info = parse_endorsement_key_cert(leaf);
   if (info) {
     out->leaf_info = std::move(*info);
+    out->signing_cert = endorsement_key_json(*out->leaf_info);
   } else {
     add(FailureKind::Malformed, "certificate " + quoted_cn(leaf) + ": " + info.error().message());
   }
@@ -150,7 +151,7 @@ std::shared_ptr<const CheckedChain> check_chain(const std::vector<Bytes>& cert_i
   if (out->product == Product::Unknown) {
     add(FailureKind::CertChainInvalid,
         "cannot tell the AMD product (Milan, Genoa, Turin) from the certificate or the report");
-    return out;
+    return;
   }
   const SigningKey kind = out->key_kind.value_or(static_cast<SigningKey>(report_key));
   const bool vlek = kind == SigningKey::Vlek;
@@ -231,6 +232,17 @@ std::shared_ptr<const CheckedChain> check_chain(const std::vector<Bytes>& cert_i
   out->certs.push_back(x509::share(const_cast<X509*>(intermediate)));
   out->certs.push_back(x509::share(const_cast<X509*>(ark)));
   out->leaf_key = leaf_key;  // owned by out->certs[0]
+}
+
+}  // namespace
+
+std::shared_ptr<const CheckedChain> check_chain(const std::vector<Bytes>& cert_inputs,
+                                                const std::vector<Bytes>& crl_inputs,
+                                                Product report_product, uint8_t report_key) {
+  auto out = std::make_shared<CheckedChain>();
+  build_chain(cert_inputs, crl_inputs, report_product, report_key, out.get());
+  // Messages quote names from the certificates, which may hold any bytes.
+  for (Failure& f : out->failures) f.message = printable_ascii(f.message);
   return out;
 }
 

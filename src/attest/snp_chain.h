@@ -35,6 +35,7 @@ struct CheckedChain {
   Product product = Product::Unknown;           // from the certificates
   std::optional<SigningKey> key_kind;           // from the leaf's subject CN
   std::optional<EndorsementKeyInfo> leaf_info;  // when the leaf's extensions parse
+  nlohmann::json signing_cert;                  // endorsement_key_json(*leaf_info)
   std::vector<x509::X509Ptr> certs;             // leaf, intermediate, ARK
   EVP_PKEY* leaf_key = nullptr;                 // owned by certs[0]; null when unusable
   std::vector<Failure> failures;                // time-independent failures

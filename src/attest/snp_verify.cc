@@ -200,7 +200,7 @@ Verification Verifier::verify(std::span<const uint8_t> bytes, const VerifyInputs
   v.failures = chain->failures;
   if (chain->leaf_info) {
     v.claims.cpu.product_name = chain->leaf_info->product_name;
-    v.claims.details["signing_cert"] = endorsement_key_json(*chain->leaf_info);
+    v.claims.details["signing_cert"] = chain->signing_cert;
   }
   for (const Window& w : chain->windows)
     v.claims.collateral.push_back({w.collateral_name, w.validity.not_before, w.validity.not_after});

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "attest/snp.h"
+#include "attest/snp_cert.h"
 #include "snp_test_util.h"
 
 namespace cloister::attest::snp {
@@ -113,6 +114,15 @@ TEST(SnpReport, KeyInfoBitsAndReservedFields) {
   EXPECT_EQ(claims.details.at("mask_chip_key"), 1);
   EXPECT_EQ(claims.details.at("author_key_en"), 1);
   EXPECT_EQ(claims.details.at("signing_key"), "none");
+}
+
+// Names from certificates end up in messages and JSON: non-ASCII bytes (found
+// by fuzz_snp_vcek, where they made the JSON serialiser throw) are escaped.
+TEST(SnpCert, PrintableAscii) {
+  EXPECT_EQ(printable_ascii("SEV-VCEK"), "SEV-VCEK");
+  EXPECT_EQ(printable_ascii(std::string("A\xff\n\\", 4)), "A\\xff\\x0a\\x5c");
+  nlohmann::json j = printable_ascii("\xc3\x28");
+  EXPECT_EQ(j.dump(), "\"\\\\xc3(\"");
 }
 
 }  // namespace
