@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "attest/kvm_evidence.h"
@@ -71,6 +72,34 @@ void check_hcl_binding(std::span<const uint8_t> hcl, Claims& claims,
                   std::to_string(size) + " bytes) " +
                   (bound ? "is bound by REPORT_DATA[0:32]"
                          : "is NOT bound by REPORT_DATA[0:32] (do not trust it)"));
+}
+
+// Whether `f` is the failure a waived check produces. Intel's verifier starts
+// each message with the check's name ("pck_crl: ...", "root_ca_crl: ...").
+bool waived(const Failure& f, const std::vector<std::string>& skip_checks) {
+  for (const auto& s : skip_checks) {
+    if (s == "pck_crl" && f.kind == FailureKind::CollateralMissing &&
+        f.message.starts_with("pck_crl:"))
+      return true;
+    if (s == "root_ca_crl_validity" &&
+        (f.kind == FailureKind::Expired || f.kind == FailureKind::NotYetValid) &&
+        f.message.starts_with("root_ca_crl:"))
+      return true;
+  }
+  return false;
+}
+
+void apply_skip_checks(Verification& v, const std::vector<std::string>& skip_checks) {
+  if (skip_checks.empty()) return;
+  std::vector<Failure> kept;
+  for (auto& f : v.failures) {
+    if (waived(f, skip_checks))
+      v.notes.push_back("waived by request (skip check): [" + std::string(to_string(f.kind)) +
+                        "] " + f.message);
+    else
+      kept.push_back(std::move(f));
+  }
+  v.failures = std::move(kept);
 }
 
 Result<std::vector<Bytes>> load_host_keys(const std::vector<Bytes>& inputs) {
@@ -187,6 +216,15 @@ Result<ShownEvidence> show_evidence(std::span<const uint8_t> bytes,
 Verification verify_evidence(std::span<const uint8_t> bytes, std::optional<EvidenceFormat> format,
                              const VerifyOptions& options) {
   Verification v;
+  for (const auto& s : options.skip_checks) {
+    if (std::find(std::begin(kSkippableChecks), std::end(kSkippableChecks), s) ==
+        std::end(kSkippableChecks)) {
+      v.failures.push_back(
+          {FailureKind::Unsupported,
+           "unknown check '" + s + "' to skip (only pck_crl, root_ca_crl_validity)"});
+      return v;
+    }
+  }
   EvidenceFormat f;
   if (format) {
     if (auto r = check_format(bytes, *format); !r) {
@@ -222,6 +260,7 @@ Verification verify_evidence(std::span<const uint8_t> bytes, std::optional<Evide
       v.notes.push_back("--cert ignored: an Intel quote carries its PCK chain");
     Verification d = dcap::verify(bytes, dcap::VerifyInputs{options.collateral, options.at});
     d.notes.insert(d.notes.begin(), v.notes.begin(), v.notes.end());
+    apply_skip_checks(d, options.skip_checks);
     return d;
   }
   // kvm: trusted host keys from the dedicated option and from --cert.

@@ -43,7 +43,15 @@ struct VerifyOptions {
   std::optional<dcap::Collateral> collateral;  // Intel
   std::vector<Bytes> kvm_trusted_host_keys;    // kvm: PEM/DER public keys or certificates
   TimePoint at = std::chrono::system_clock::now();
+  // Checks the caller explicitly waives because the collateral cannot
+  // support them (see docs/attestation.md): "pck_crl" (no PCK CRL of that
+  // period exists) and "root_ca_crl_validity" (the only root CA CRL is newer
+  // than the quote; its signature and contents are still checked). A waived
+  // failure becomes a note; every other failure stays.
+  std::vector<std::string> skip_checks;
 };
+// The check names VerifyOptions::skip_checks accepts.
+inline constexpr std::string_view kSkippableChecks[] = {"pck_crl", "root_ca_crl_validity"};
 
 // Decoded evidence for `attest show`: the claims that the bytes state (no
 // signature checks), plus notes such as trailing bytes.

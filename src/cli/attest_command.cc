@@ -11,6 +11,7 @@
 //   5  another input is unusable: --at, --format, --cert, --crl,
 //      --collateral, --host-key
 // Command-line syntax errors are reported by CLI11 with its own non-zero codes.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -53,6 +54,7 @@ struct VerifyArgs {
   std::vector<std::string> certs;
   std::vector<std::string> crls;
   std::vector<std::string> host_keys;
+  std::vector<std::string> skip_checks;
   std::string collateral;
   std::string policy;
   std::string at;
@@ -130,6 +132,13 @@ int run_verify(const VerifyArgs& a) {
   if (!format) return input_error(kExitBadInput, format.error().message());
 
   attest::VerifyOptions options;
+  for (const auto& s : a.skip_checks) {
+    if (std::find(std::begin(attest::kSkippableChecks), std::end(attest::kSkippableChecks), s) ==
+        std::end(attest::kSkippableChecks))
+      return input_error(kExitBadInput,
+                         "--skip-check: unknown check '" + s + "' (pck_crl, root_ca_crl_validity)");
+  }
+  options.skip_checks = a.skip_checks;
   if (!a.at.empty()) {
     auto at = parse_rfc3339(a.at);
     if (!at) return input_error(kExitBadInput, "--at: " + at.error().message());
@@ -257,6 +266,10 @@ void register_attest_commands(CLI::App& app, int* exit_code) {
                          "root_ca_crl.der)");
   verify_cmd->add_option("--host-key", verify->host_keys,
                          "kvm: a trusted host public key (PEM/DER), repeatable");
+  verify_cmd->add_option("--skip-check", verify->skip_checks,
+                         "Intel: waive a check the collateral cannot support, repeatable: "
+                         "pck_crl (no PCK CRL for the period), root_ca_crl_validity (root CA CRL "
+                         "newer than the quote). Waived failures are printed as notes");
   verify_cmd->add_option("--policy", verify->policy, "Deployment policy (TOML, docs/policy.md)");
   verify_cmd->add_option("--at", verify->at,
                          "Verify as of this RFC 3339 time (default: now), e.g. "

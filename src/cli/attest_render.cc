@@ -13,6 +13,7 @@ namespace {
 
 constexpr size_t kHexPerLine = 64;  // 32 bytes
 constexpr size_t kHexGroup = 8;     // 4 bytes
+constexpr size_t kMaxWidth = 100;   // columns
 constexpr int kLabelWidth = 22;
 
 bool looks_like_hex(const std::string& s) {
@@ -36,15 +37,20 @@ void write_hex(std::ostream& out, const std::string& hex, int column) {
     out << "(" << hex.size() / 2 << " zero bytes)\n";
     return;
   }
-  for (size_t line = 0; line < hex.size(); line += kHexPerLine) {
+  // 32 bytes a line, or 16/8 when a long label leaves less room.
+  size_t per_line = kHexPerLine;
+  while (per_line > kHexGroup &&
+         static_cast<size_t>(column) + per_line + per_line / kHexGroup - 1 > kMaxWidth)
+    per_line /= 2;
+  for (size_t line = 0; line < hex.size(); line += per_line) {
     if (line != 0) out << pad(column);
-    for (size_t g = line; g < std::min(hex.size(), line + kHexPerLine); g += kHexGroup) {
+    for (size_t g = line; g < std::min(hex.size(), line + per_line); g += kHexGroup) {
       if (g != line) out << ' ';
       out << hex.substr(g, kHexGroup);
     }
     out << '\n';
   }
-  if (hex.size() > kHexPerLine) out << pad(column) << "(" << hex.size() / 2 << " bytes)\n";
+  if (hex.size() > per_line) out << pad(column) << "(" << hex.size() / 2 << " bytes)\n";
 }
 
 void write_label(std::ostream& out, int indent, const std::string& label) {
@@ -92,9 +98,24 @@ void write_field(std::ostream& out, int indent, const std::string& label, const 
       out << "(none)\n";
       return;
     }
-    std::string line;
-    for (const auto& e : v) line += (line.empty() ? "" : ", ") + scalar_text(e);
-    out << line << '\n';
+    // Comma-separated, wrapped so that no line passes kMaxWidth.
+    const int column = value_column(indent, label);
+    size_t width = static_cast<size_t>(column);
+    bool first = true;
+    for (const auto& e : v) {
+      const std::string item = scalar_text(e);
+      if (!first && width + item.size() + 2 > kMaxWidth) {
+        out << ",\n" << pad(column);
+        width = static_cast<size_t>(column);
+      } else if (!first) {
+        out << ", ";
+        width += 2;
+      }
+      out << item;
+      width += item.size();
+      first = false;
+    }
+    out << '\n';
     return;
   }
   const std::string text = scalar_text(v);
