@@ -304,6 +304,10 @@ Result<void> FunctionValidator::branch_table(const Instr& in) {
   CLOISTER_TRY(pop(ValType::I32));
   CLOISTER_TRY_ASSIGN(const Frame* dflt, label(in.a));
   const size_t arity = label_types(*dflt).size();
+  // Checking a label leaves the stack's types as they were, so a label whose
+  // types are the very same span as the previous one's needs no second check
+  // (this keeps a br_table of 65520 labels into one wide block linear).
+  std::span<const ValType> checked;
   for (uint32_t l : decoder_.br_table_labels()) {
     CLOISTER_TRY_ASSIGN(const Frame* target, label(l));
     const std::span<const ValType> types = label_types(*target);
@@ -311,6 +315,8 @@ Result<void> FunctionValidator::branch_table(const Instr& in) {
       return invalid("type mismatch: br_table targets have different arities (" +
                      std::to_string(types.size()) + " vs " + std::to_string(arity) + ")");
     }
+    if (types.data() == checked.data() && types.size() == checked.size()) continue;
+    checked = types;
     // Pop and re-push, so each target is checked against the same operands
     // (and unknown operands take each target's type in turn).
     scratch_.resize(types.size());

@@ -88,6 +88,23 @@ TEST(ValidatorTest, NestingLimit) {
   EXPECT_VALID(one_type_module(kVoid, {body}));
 }
 
+TEST(ValidatorTest, WideBrTableStaysCheap) {
+  // A block with 1000 results, left by a br_table with 60000 labels: each
+  // label would re-check 1000 types; identical label types are checked once.
+  Bytes wide_results(1000, I32);
+  const Bytes types = section(1, vec({kVoid, func_type({}, wide_results)}));
+  Bytes body = {0x02, 0x01, 0x00, 0x0e};  // block (type 1), unreachable, br_table
+  const Bytes count = leb_u32(60000);
+  body.insert(body.end(), count.begin(), count.end());
+  body.insert(body.end(), 60000, 0x00);
+  body.insert(body.end(), {0x00, 0x0b});                // default label 0, end of block
+  for (int i = 0; i < 1000; ++i) body.push_back(0x1a);  // drop the results
+  body.push_back(0x0b);
+  const Bytes bytes =
+      module({types, section(3, vec({Bytes{0}})), section(10, vec({code_entry(Bytes{0}, body)}))});
+  EXPECT_VALID(bytes);
+}
+
 TEST(ValidatorTest, LocalsGlobalsAndSelect) {
   EXPECT_INVALID(one_type_module(kVoid, {Bytes{0x20, 0x00, 0x1a, 0x0b}}), "unknown local");
   const Bytes globals = section(6, vec({cat({Bytes{I32, 0x00}, Bytes{0x41, 0, 0x0b}})}));
