@@ -142,7 +142,7 @@ Result<Report> parse_report(std::span<const uint8_t> bytes, std::vector<std::str
             read_array(r, &rep.author_key_digest) && read_array(r, &rep.report_id) &&
             read_array(r, &rep.report_id_ma) && read_array(r, &rep.reported_tcb);
   if (ok && has_cpuid) {
-    uint8_t fam, mod, step;
+    uint8_t fam = 0, mod = 0, step = 0;
     ok = r.read_u8(&fam) && r.read_u8(&mod) && r.read_u8(&step) && skip_reserved(r, 0x15, notes);
     rep.cpuid_fam_id = fam;
     rep.cpuid_mod_id = mod;
@@ -157,7 +157,7 @@ Result<Report> parse_report(std::span<const uint8_t> bytes, std::vector<std::str
        r.read_u8(&rep.committed_major) && skip_reserved(r, 1, notes) &&
        read_array(r, &rep.launch_tcb);
   if (ok && has_mit_vectors) {
-    uint64_t launch, current;
+    uint64_t launch = 0, current = 0;
     ok = r.read_u64le(&launch) && r.read_u64le(&current) && skip_reserved(r, 0x98, notes);
     rep.launch_mit_vector = launch;
     rep.current_mit_vector = current;
