@@ -83,16 +83,112 @@ class FunctionCompiler {
     return fail("compile: function ", out_.func_index, " at offset ", offset, ": ", what);
   }
 
-  // --- operand stack (slots) ---
+  // --- operand stack ---
+  // Each Wasm operand stack entry has a home slot (num_locals + height). An
+  // entry may also still live elsewhere: a `local.get` or a constant is not
+  // copied when pushed, consumers read the local's slot (or get the constant
+  // written) directly. Such pending entries are materialised into their home
+  // slot before anything could change what they refer to (a write to the
+  // local) and at control-flow joins, where every path must agree on where
+  // values are.
+  struct Entry {
+    enum class Kind : uint8_t { Slot, Local, Const };
+    Kind kind = Kind::Slot;
+    uint32_t local = 0;  // Kind::Local
+    uint64_t bits = 0;   // Kind::Const
+    bool wide = false;   // Kind::Const: needs 64 bits
+  };
+
+  uint32_t height() const { return static_cast<uint32_t>(stack_.size()); }
   uint32_t slot(uint32_t height) const { return out_.num_locals + height; }
+  // Pushes an entry that lives in its home slot; returns that slot.
   uint32_t push() {
-    const uint32_t s = slot(height_++);
-    max_height_ = std::max(max_height_, height_);
+    stack_.push_back(Entry{});
+    max_height_ = std::max(max_height_, height());
+    return slot(height() - 1);
+  }
+  // Pushes the result of the instruction about to be emitted (its
+  // destination may later be retargeted by a following local.set/tee).
+  uint32_t push_result() {
+    const uint32_t s = push();
+    producer_dst_ = pos() + 1;  // the word after the operation code
     return s;
   }
+  void push_local(uint32_t local) {
+    stack_.push_back(Entry{Entry::Kind::Local, local, 0, false});
+    max_height_ = std::max(max_height_, height());
+  }
+  void push_const(uint64_t bits, bool wide) {
+    stack_.push_back(Entry{Entry::Kind::Const, 0, bits, wide});
+    max_height_ = std::max(max_height_, height());
+  }
+  Result<void> check_pop(uint32_t n) const {
+    if (height() < controls_.back().base + n) return error(cur_offset_, "operand stack underflow");
+    return ok();
+  }
+  // Emits the code that puts entry `h` in slot `dst` (nothing if it is there).
+  void move_entry(uint32_t h, uint32_t dst) {
+    const Entry& e = stack_[h];
+    switch (e.kind) {
+      case Entry::Kind::Slot:
+        if (slot(h) != dst) emit(IrOp::Copy, dst, slot(h));
+        break;
+      case Entry::Kind::Local:
+        if (e.local != dst) emit(IrOp::Copy, dst, e.local);
+        break;
+      case Entry::Kind::Const:
+        if (e.wide) {
+          emit(IrOp::Const64, dst, e.bits & 0xffffffffu, e.bits >> 32);
+        } else {
+          emit(IrOp::Const32, dst, e.bits);
+        }
+        break;
+    }
+  }
+  void materialize(uint32_t h) {
+    if (stack_[h].kind == Entry::Kind::Slot) return;
+    move_entry(h, slot(h));
+    stack_[h] = Entry{};
+  }
+  void materialize_all() {
+    for (uint32_t h = 0; h < height(); ++h) materialize(h);
+  }
+  void materialize_top(uint32_t n) {
+    for (uint32_t h = height() - n; h < height(); ++h) materialize(h);
+  }
+  // Before `local` is written: entries still reading it get their own copy.
+  void materialize_refs_to(uint32_t local, uint32_t below) {
+    for (uint32_t h = 0; h < below; ++h) {
+      if (stack_[h].kind == Entry::Kind::Local && stack_[h].local == local) materialize(h);
+    }
+  }
+  // Pops an operand and returns the slot to read it from.
   Result<uint32_t> pop() {
-    if (height_ <= controls_.back().base) return error(cur_offset_, "operand stack underflow");
-    return slot(--height_);
+    CLOISTER_TRY(check_pop(1));
+    const uint32_t h = height() - 1;
+    uint32_t read = 0;
+    switch (stack_[h].kind) {
+      case Entry::Kind::Slot:
+        read = slot(h);
+        break;
+      case Entry::Kind::Local:
+        read = stack_[h].local;
+        break;
+      case Entry::Kind::Const:
+        materialize(h);
+        read = slot(h);
+        break;
+    }
+    stack_.pop_back();
+    return read;
+  }
+  // True when the top entry was produced by the last emitted instruction
+  // into its home slot, and no label sits between: its destination word can
+  // be rewritten to write elsewhere.
+  bool top_is_fresh_result() const {
+    return producer_dst_ != kNoFixup && producer_end_ == pos() && label_pos_ != pos() &&
+           !stack_.empty() && stack_.back().kind == Entry::Kind::Slot &&
+           out_.code[producer_dst_] == slot(height() - 1);
   }
   Result<uint32_t> local(uint32_t index) const {
     if (index >= out_.num_locals) return error(cur_offset_, "local index out of range");
@@ -110,9 +206,13 @@ class FunctionCompiler {
   void word(uint32_t w) { out_.code.push_back(w); }
   template <typename... W>
   void emit(IrOp op, W... words) {
+    const uint32_t at = pos();
     emit_op(op);
     (word(static_cast<uint32_t>(words)), ...);
+    producer_end_ = producer_dst_ == at + 1 ? pos() : kNoFixup;
   }
+  // Marks the current position as a branch target.
+  void bind_label() { label_pos_ = pos(); }
   void patch(uint32_t at, uint32_t target) { out_.code[at] = target; }
 
   // --- fuel: each region between fuel points is charged its instruction count ---
@@ -141,14 +241,14 @@ class FunctionCompiler {
       return error(cur_offset_, "blocks nested too deeply");
     }
     CLOISTER_TRY_ASSIGN(auto arity, block_arity(block_type));
-    if (height_ < controls_.back().base + arity.first) {
-      return error(cur_offset_, "operand stack underflow (block parameters)");
-    }
+    CLOISTER_TRY(check_pop(arity.first));
+    // Every path into and out of the block must find values in home slots.
+    materialize_all();
     Control c;
     c.kind = kind;
     c.num_params = arity.first;
     c.num_results = arity.second;
-    c.base = height_ - arity.first;
+    c.base = height() - arity.first;
     controls_.push_back(std::move(c));
     return ok();
   }
@@ -158,24 +258,33 @@ class FunctionCompiler {
     return &controls_[controls_.size() - 1 - depth];
   }
 
-  // True when a branch to `target` from the current height moves no values.
+  // True when a branch to `target` from here moves no values.
   bool branch_in_place(const Control& target) const {
     const uint32_t arity = target.branch_arity();
-    return target.kind != Control::Kind::Function && (arity == 0 || height_ - arity == target.base);
+    if (target.kind == Control::Kind::Function) return false;
+    if (arity == 0) return true;
+    if (height() - arity != target.base) return false;
+    for (uint32_t h = target.base; h < height(); ++h) {
+      if (stack_[h].kind != Entry::Kind::Slot) return false;
+    }
+    return true;
   }
 
-  // Emits the moves and the jump of an unconditional branch to `target`.
+  // Emits the moves and the jump of a branch to `target`. It leaves the
+  // compile-time stack unchanged: the code may run on one path only (br_if,
+  // br_table), so nothing it writes may be assumed by the fall-through.
   Result<void> emit_branch(Control& target) {
     const uint32_t arity = target.branch_arity();
-    if (height_ < arity) return error(cur_offset_, "operand stack underflow (branch)");
+    CLOISTER_TRY(check_pop(0));
+    if (height() < arity) return error(cur_offset_, "operand stack underflow (branch)");
+    const uint32_t from = height() - arity;
     if (target.kind == Control::Kind::Function) {
-      emit(IrOp::Return, slot(height_ - arity));
+      // Home slots of pending entries are free, so filling them is harmless.
+      for (uint32_t h = from; h < height(); ++h) move_entry(h, slot(h));
+      emit(IrOp::Return, slot(from));
       return ok();
     }
-    const uint32_t from = height_ - arity;
-    if (from != target.base) {
-      for (uint32_t i = 0; i < arity; ++i) emit(IrOp::Copy, slot(target.base + i), slot(from + i));
-    }
+    for (uint32_t i = 0; i < arity; ++i) move_entry(from + i, slot(target.base + i));
     emit_jump_word(IrOp::Br, target);
     return ok();
   }
@@ -236,8 +345,9 @@ class FunctionCompiler {
       case Opcode::Loop: {
         CLOISTER_TRY(open(Control::Kind::Loop, in.block_type));
         end_fuel_region();
+        bind_label();
+        controls_.back().loop_start = pos();
         begin_fuel_region(in.offset);
-        controls_.back().loop_start = fuel_word_ - 1;
         return ok();
       }
       case Opcode::If: {
@@ -261,7 +371,12 @@ class FunctionCompiler {
       case Opcode::BrIf: {
         CLOISTER_TRY_ASSIGN(uint32_t cond, pop());
         CLOISTER_TRY_ASSIGN(Control * target, label(in.a));
-        if (branch_in_place(*target)) {
+        const uint32_t arity = target->branch_arity();
+        if (target->kind != Control::Kind::Function && arity <= height() &&
+            (arity == 0 || height() - arity == target->base)) {
+          // The values are already at the target's height: put them in
+          // their home slots on both paths, then branch directly.
+          materialize_top(arity);
           emit_op(IrOp::BrIf);
           word(cond);
           emit_target(*target);
@@ -271,14 +386,14 @@ class FunctionCompiler {
           word(kNoFixup);
           CLOISTER_TRY(emit_branch(*target));
           patch(skip, pos());
+          bind_label();
         }
         return ok();
       }
       case Opcode::BrTable:
         return do_br_table(in, decoder.br_table_labels());
       case Opcode::Return: {
-        if (height_ < out_.num_results) return error(in.offset, "operand stack underflow (return)");
-        emit(IrOp::Return, slot(height_ - out_.num_results));
+        CLOISTER_TRY(emit_branch(controls_.front()));
         set_unreachable();
         return ok();
       }
@@ -296,7 +411,8 @@ class FunctionCompiler {
                          [&](uint32_t base) { emit(IrOp::CallIndirect, in.a, in.b, index, base); });
       }
       case Opcode::Drop: {
-        CLOISTER_TRY(pop());
+        CLOISTER_TRY(check_pop(1));
+        stack_.pop_back();
         return ok();
       }
       case Opcode::Select:
@@ -304,30 +420,20 @@ class FunctionCompiler {
         CLOISTER_TRY_ASSIGN(uint32_t c, pop());
         CLOISTER_TRY_ASSIGN(uint32_t b, pop());
         CLOISTER_TRY_ASSIGN(uint32_t a, pop());
-        emit(IrOp::Select, push(), a, b, c);
+        emit(IrOp::Select, push_result(), a, b, c);
         return ok();
       }
       case Opcode::LocalGet: {
         CLOISTER_TRY_ASSIGN(uint32_t l, local(in.a));
-        emit(IrOp::Copy, push(), l);
+        push_local(l);
         return ok();
       }
-      case Opcode::LocalSet: {
-        CLOISTER_TRY_ASSIGN(uint32_t l, local(in.a));
-        CLOISTER_TRY_ASSIGN(uint32_t a, pop());
-        emit(IrOp::Copy, l, a);
-        return ok();
-      }
-      case Opcode::LocalTee: {
-        CLOISTER_TRY_ASSIGN(uint32_t l, local(in.a));
-        CLOISTER_TRY_ASSIGN(uint32_t a, pop());
-        push();
-        emit(IrOp::Copy, l, a);
-        return ok();
-      }
+      case Opcode::LocalSet:
+      case Opcode::LocalTee:
+        return do_local_set(in.a, in.op == Opcode::LocalTee);
       case Opcode::GlobalGet:
         if (in.a >= module_.total_globals()) return error(in.offset, "global index out of range");
-        emit(IrOp::GlobalGet, push(), in.a);
+        emit(IrOp::GlobalGet, push_result(), in.a);
         return ok();
       case Opcode::GlobalSet: {
         if (in.a >= module_.total_globals()) return error(in.offset, "global index out of range");
@@ -337,23 +443,23 @@ class FunctionCompiler {
       }
       case Opcode::I32Const:
       case Opcode::F32Const:
-        emit(IrOp::Const32, push(), in.bits);
+        push_const(in.bits & 0xffffffffu, false);
         return ok();
       case Opcode::I64Const:
       case Opcode::F64Const:
-        emit(IrOp::Const64, push(), in.bits & 0xffffffffu, in.bits >> 32);
+        push_const(in.bits, in.bits > 0xffffffffu);
         return ok();
       case Opcode::RefNull:
-        emit(IrOp::Const32, push(), 0);
+        push_const(0, false);
         return ok();
       case Opcode::RefIsNull: {
         CLOISTER_TRY_ASSIGN(uint32_t a, pop());
-        emit(IrOp::RefIsNull, push(), a);
+        emit(IrOp::RefIsNull, push_result(), a);
         return ok();
       }
       case Opcode::RefFunc:
         if (in.a >= module_.total_funcs()) return error(in.offset, "function index out of range");
-        emit(IrOp::RefFunc, push(), in.a);
+        emit(IrOp::RefFunc, push_result(), in.a);
         return ok();
       default:
         break;
@@ -365,25 +471,62 @@ class FunctionCompiler {
       if (info.operands[1].has_value()) {
         CLOISTER_TRY_ASSIGN(uint32_t b, pop());
         CLOISTER_TRY_ASSIGN(uint32_t a, pop());
-        emit(ir_op(in.op), push(), a, b);
+        emit(ir_op(in.op), push_result(), a, b);
       } else {
         CLOISTER_TRY_ASSIGN(uint32_t a, pop());
-        emit(ir_op(in.op), push(), a);
+        emit(ir_op(in.op), push_result(), a);
       }
       return ok();
     }
     return do_bulk(in);
   }
 
+  // local.set / local.tee: the value goes to the local's slot, preferably by
+  // making the instruction that computed it write there directly.
+  Result<void> do_local_set(uint32_t index, bool tee) {
+    CLOISTER_TRY_ASSIGN(uint32_t l, local(index));
+    CLOISTER_TRY(check_pop(1));
+    const uint32_t top = height() - 1;
+    const Entry e = stack_[top];
+    if (e.kind == Entry::Kind::Local && e.local == l) {  // local.get x; local.set x
+      if (!tee) stack_.pop_back();
+      return ok();
+    }
+    bool others_read_l = false;
+    for (uint32_t h = 0; h < top; ++h) {
+      if (stack_[h].kind == Entry::Kind::Local && stack_[h].local == l) others_read_l = true;
+    }
+    if (!others_read_l && top_is_fresh_result()) {
+      patch(producer_dst_, l);
+      producer_dst_ = kNoFixup;
+      stack_.pop_back();
+      if (tee) push_local(l);
+      return ok();
+    }
+    materialize_refs_to(l, top);
+    move_entry(top, l);
+    stack_.pop_back();
+    if (tee) {
+      // The value is now in the local (and still wherever it was before).
+      if (e.kind == Entry::Kind::Slot) {
+        push();
+      } else {
+        stack_.push_back(e);
+      }
+    }
+    return ok();
+  }
+
   template <typename EmitFn>
   Result<void> emit_call(const FuncType& t, EmitFn emit_fn) {
     const uint32_t n = static_cast<uint32_t>(t.params.size());
     const uint32_t m = static_cast<uint32_t>(t.results.size());
-    if (height_ < controls_.back().base + n) return error(cur_offset_, "operand stack underflow");
-    const uint32_t base = height_ - n;
+    CLOISTER_TRY(check_pop(n));
+    materialize_top(n);
+    const uint32_t base = height() - n;
     emit_fn(slot(base));
-    height_ = base + m;
-    max_height_ = std::max(max_height_, height_);
+    stack_.resize(base);
+    for (uint32_t i = 0; i < m; ++i) push();
     return ok();
   }
 
@@ -391,7 +534,7 @@ class FunctionCompiler {
     if (module_.total_memories() == 0) return error(in.offset, "no memory");
     if (info.result.has_value()) {  // load
       CLOISTER_TRY_ASSIGN(uint32_t addr, pop());
-      emit(ir_op(in.op), push(), addr, in.b);
+      emit(ir_op(in.op), push_result(), addr, in.b);
     } else {  // store
       CLOISTER_TRY_ASSIGN(uint32_t value, pop());
       CLOISTER_TRY_ASSIGN(uint32_t addr, pop());
@@ -414,12 +557,12 @@ class FunctionCompiler {
     switch (in.op) {
       case Opcode::MemorySize:
         CLOISTER_TRY(check_memory());
-        emit(IrOp::MemorySize, push());
+        emit(IrOp::MemorySize, push_result());
         return ok();
       case Opcode::MemoryGrow: {
         CLOISTER_TRY(check_memory());
         CLOISTER_TRY_ASSIGN(uint32_t delta, pop());
-        emit(IrOp::MemoryGrow, push(), delta);
+        emit(IrOp::MemoryGrow, push_result(), delta);
         return ok();
       }
       case Opcode::MemoryFill:
@@ -459,7 +602,7 @@ class FunctionCompiler {
       case Opcode::TableGet: {
         CLOISTER_TRY(check_table(in.a));
         CLOISTER_TRY_ASSIGN(uint32_t i, pop());
-        emit(IrOp::TableGet, push(), i, in.a);
+        emit(IrOp::TableGet, push_result(), i, in.a);
         return ok();
       }
       case Opcode::TableSet: {
@@ -471,13 +614,13 @@ class FunctionCompiler {
       }
       case Opcode::TableSize:
         CLOISTER_TRY(check_table(in.a));
-        emit(IrOp::TableSize, push(), in.a);
+        emit(IrOp::TableSize, push_result(), in.a);
         return ok();
       case Opcode::TableGrow: {
         CLOISTER_TRY(check_table(in.a));
         CLOISTER_TRY_ASSIGN(uint32_t delta, pop());
         CLOISTER_TRY_ASSIGN(uint32_t init, pop());
-        emit(IrOp::TableGrow, push(), init, delta, in.a);
+        emit(IrOp::TableGrow, push_result(), init, delta, in.a);
         return ok();
       }
       case Opcode::TableFill: {
@@ -497,6 +640,12 @@ class FunctionCompiler {
 
   Result<void> do_br_table(const Instr& in, const std::vector<uint32_t>& labels) {
     CLOISTER_TRY_ASSIGN(uint32_t index, pop());
+    // Every target takes the same number of values; home them once (on the
+    // single path leading here) so that in-place targets need no stub.
+    CLOISTER_TRY_ASSIGN(Control * default_target, label(in.a));
+    const uint32_t arity = default_target->branch_arity();
+    if (arity > height()) return error(in.offset, "operand stack underflow (br_table)");
+    materialize_top(arity);
     const uint32_t count = static_cast<uint32_t>(labels.size());
     emit(IrOp::BrTable, index, count);
     const uint32_t table = pos();
@@ -505,6 +654,7 @@ class FunctionCompiler {
     for (uint32_t i = 0; i <= count; ++i) {
       const uint32_t depth = i < count ? labels[i] : in.a;
       CLOISTER_TRY_ASSIGN(Control * target, label(depth));
+      if (target->branch_arity() != arity) return error(in.offset, "br_table arity mismatch");
       if (branch_in_place(*target)) {
         if (target->kind == Control::Kind::Loop) {
           patch(table + i, target->loop_start);
@@ -526,14 +676,19 @@ class FunctionCompiler {
       return error(cur_offset_, "else without if");
     }
     if (!unreachable_) {
-      // The then-branch falls through to the end.
+      // The then-branch leaves its results in their home slots and jumps to the end.
+      CLOISTER_TRY(check_pop(c.num_results));
+      materialize_top(c.num_results);
       emit_op(IrOp::Br);
       c.fixups.push_back(pos());
       word(kNoFixup);
     }
     patch(c.else_fixup, pos());
+    bind_label();
     c.else_fixup = kNoFixup;
-    height_ = c.base + c.num_params;
+    // The else-branch starts from the parameters, in their home slots.
+    stack_.resize(c.base);
+    for (uint32_t i = 0; i < c.num_params; ++i) push();
     unreachable_ = false;
     return ok();
   }
@@ -541,19 +696,21 @@ class FunctionCompiler {
   Result<void> do_end() {
     Control& c = controls_.back();
     if (c.kind == Control::Kind::Function) {
-      if (!unreachable_) {
-        if (height_ < c.num_results) return error(cur_offset_, "operand stack underflow (end)");
-        emit(IrOp::Return, slot(height_ - c.num_results));
-      }
+      if (!unreachable_) CLOISTER_TRY(emit_branch(c));
       controls_.pop_back();
       return ok();
+    }
+    if (!unreachable_) {
+      CLOISTER_TRY(check_pop(c.num_results));
+      materialize_top(c.num_results);
     }
     // An if without else passes its parameters through as results.
     if (c.else_fixup != kNoFixup) patch(c.else_fixup, pos());
     const uint32_t end = pos();
     for (uint32_t at : c.fixups) patch(at, end);
-    height_ = c.base + c.num_results;
-    max_height_ = std::max(max_height_, height_);
+    bind_label();
+    stack_.resize(c.base);
+    for (uint32_t i = 0; i < c.num_results; ++i) push();
     controls_.pop_back();
     unreachable_ = false;
     return ok();
@@ -564,8 +721,12 @@ class FunctionCompiler {
   const EngineLimits& limits_;
   CompiledFunction out_;
   std::vector<Control> controls_;
-  uint32_t height_ = 0;
+  std::vector<Entry> stack_;
   uint32_t max_height_ = 0;
+  // Peephole state for retargeting a result into a local (see push_result).
+  uint32_t producer_dst_ = kNoFixup;
+  uint32_t producer_end_ = kNoFixup;
+  uint32_t label_pos_ = kNoFixup;
   bool unreachable_ = false;
   uint32_t dead_depth_ = 0;
   size_t cur_offset_ = 0;
