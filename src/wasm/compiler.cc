@@ -36,6 +36,87 @@ struct Control {
   uint32_t branch_arity() const { return kind == Kind::Loop ? num_params : num_results; }
 };
 
+// The "<op>Imm" form of a binary operation, or IrOp::Count_ if it has none.
+IrOp imm_form(Opcode op) {
+  switch (op) {
+#define CLOISTER_CASE(name) \
+  case Opcode::name:        \
+    return IrOp::name##Imm;
+    CLOISTER_IR_IMM_OPS(CLOISTER_CASE)
+#undef CLOISTER_CASE
+    default:
+      return IrOp::Count_;
+  }
+}
+
+// An i32 comparison (register or immediate form) as the plain comparison,
+// or IrOp::Count_ when `op` is not one that fuses with a branch.
+IrOp comparison_of(IrOp op, bool* out_imm) {
+  switch (op) {
+#define CLOISTER_CASE(name) \
+  case IrOp::name:          \
+    *out_imm = false;       \
+    return IrOp::name;      \
+  case IrOp::name##Imm:     \
+    *out_imm = true;        \
+    return IrOp::name;
+    CLOISTER_IR_BRANCH_CMP_OPS(CLOISTER_CASE)
+#undef CLOISTER_CASE
+    default:
+      return IrOp::Count_;
+  }
+}
+
+IrOp negated_comparison(IrOp cmp) {
+  switch (cmp) {
+    case IrOp::I32Eq:
+      return IrOp::I32Ne;
+    case IrOp::I32Ne:
+      return IrOp::I32Eq;
+    case IrOp::I32LtS:
+      return IrOp::I32GeS;
+    case IrOp::I32GeS:
+      return IrOp::I32LtS;
+    case IrOp::I32LtU:
+      return IrOp::I32GeU;
+    case IrOp::I32GeU:
+      return IrOp::I32LtU;
+    case IrOp::I32GtS:
+      return IrOp::I32LeS;
+    case IrOp::I32LeS:
+      return IrOp::I32GtS;
+    case IrOp::I32GtU:
+      return IrOp::I32LeU;
+    case IrOp::I32LeU:
+      return IrOp::I32GtU;
+    default:
+      return IrOp::Count_;
+  }
+}
+
+IrOp branch_form(IrOp cmp, bool imm) {
+  switch (cmp) {
+#define CLOISTER_CASE(name) \
+  case IrOp::name:          \
+    return imm ? IrOp::BrIf##name##Imm : IrOp::BrIf##name;
+    CLOISTER_IR_BRANCH_CMP_OPS(CLOISTER_CASE)
+#undef CLOISTER_CASE
+    default:
+      return IrOp::Count_;
+  }
+}
+
+// A branch condition: a slot (non-zero = true), a slot tested for zero, or
+// an i32 comparison whose result was never stored.
+struct Condition {
+  enum class Kind : uint8_t { NonZero, Zero, Compare };
+  Kind kind = Kind::NonZero;
+  IrOp cmp = IrOp::Count_;
+  bool imm = false;
+  uint32_t a = 0;
+  uint32_t b = 0;
+};
+
 class FunctionCompiler {
  public:
   FunctionCompiler(const Module& module, uint32_t defined_index, const EngineLimits& limits)
@@ -195,6 +276,59 @@ class FunctionCompiler {
     return index;
   }
 
+  // Pops a branch condition. If the last instruction computed it with an
+  // i32.eqz or an i32 comparison, that instruction is taken back and fused
+  // into the branch.
+  Result<Condition> pop_condition() {
+    if (top_is_fresh_result()) {
+      const uint32_t start = producer_dst_ - 1;
+      const auto op = static_cast<IrOp>(out_.code[start]);
+      Condition c;
+      bool imm = false;
+      if (op == IrOp::I32Eqz) {
+        c.kind = Condition::Kind::Zero;
+        c.a = out_.code[start + 2];
+      } else if (IrOp cmp = comparison_of(op, &imm); cmp != IrOp::Count_) {
+        c.kind = Condition::Kind::Compare;
+        c.cmp = cmp;
+        c.imm = imm;
+        c.a = out_.code[start + 2];
+        c.b = out_.code[start + 3];
+      } else {
+        return Condition{Condition::Kind::NonZero, IrOp::Count_, false, pop().value(), 0};
+      }
+      out_.code.resize(start);
+      while (!out_.source_map.empty() && out_.source_map.back().first >= start) {
+        out_.source_map.pop_back();
+      }
+      producer_dst_ = kNoFixup;
+      stack_.pop_back();
+      return c;
+    }
+    CLOISTER_TRY_ASSIGN(uint32_t slot, pop());
+    return Condition{Condition::Kind::NonZero, IrOp::Count_, false, slot, 0};
+  }
+
+  // Emits a conditional jump taken when `c` is `when`; the caller appends
+  // the target word.
+  void emit_cond_jump(const Condition& c, bool when) {
+    switch (c.kind) {
+      case Condition::Kind::NonZero:
+        emit_op(when ? IrOp::BrIf : IrOp::BrIfNot);
+        word(c.a);
+        return;
+      case Condition::Kind::Zero:
+        emit_op(when ? IrOp::BrIfNot : IrOp::BrIf);
+        word(c.a);
+        return;
+      case Condition::Kind::Compare:
+        emit_op(branch_form(when ? c.cmp : negated_comparison(c.cmp), c.imm));
+        word(c.a);
+        word(c.b);
+        return;
+    }
+  }
+
   // --- emission ---
   uint32_t pos() const { return static_cast<uint32_t>(out_.code.size()); }
   void emit_op(IrOp op) {
@@ -351,9 +485,9 @@ class FunctionCompiler {
         return ok();
       }
       case Opcode::If: {
-        CLOISTER_TRY_ASSIGN(uint32_t cond, pop());
+        CLOISTER_TRY_ASSIGN(Condition cond, pop_condition());
         CLOISTER_TRY(open(Control::Kind::If, in.block_type));
-        emit(IrOp::BrIfNot, cond);
+        emit_cond_jump(cond, false);
         controls_.back().else_fixup = pos();
         word(kNoFixup);
         return ok();
@@ -369,7 +503,7 @@ class FunctionCompiler {
         return ok();
       }
       case Opcode::BrIf: {
-        CLOISTER_TRY_ASSIGN(uint32_t cond, pop());
+        CLOISTER_TRY_ASSIGN(Condition cond, pop_condition());
         CLOISTER_TRY_ASSIGN(Control * target, label(in.a));
         const uint32_t arity = target->branch_arity();
         if (target->kind != Control::Kind::Function && arity <= height() &&
@@ -377,11 +511,10 @@ class FunctionCompiler {
           // The values are already at the target's height: put them in
           // their home slots on both paths, then branch directly.
           materialize_top(arity);
-          emit_op(IrOp::BrIf);
-          word(cond);
+          emit_cond_jump(cond, true);
           emit_target(*target);
         } else {
-          emit(IrOp::BrIfNot, cond);
+          emit_cond_jump(cond, false);
           const uint32_t skip = pos();
           word(kNoFixup);
           CLOISTER_TRY(emit_branch(*target));
@@ -469,6 +602,21 @@ class FunctionCompiler {
         !info.operands[2].has_value()) {
       // Simple numeric instruction: one or two operands, one result.
       if (info.operands[1].has_value()) {
+        CLOISTER_TRY(check_pop(2));
+        const IrOp with_imm = imm_form(in.op);
+        const Entry& top = stack_.back();
+        // i64 immediates are sign-extended from 32 bits: only values that
+        // survive that round trip qualify.
+        const bool is64 = info.operands[0] == ValType::I64;
+        if (with_imm != IrOp::Count_ && top.kind == Entry::Kind::Const &&
+            (!is64 || static_cast<int64_t>(top.bits) ==
+                          static_cast<int32_t>(static_cast<uint32_t>(top.bits)))) {
+          const auto imm = static_cast<uint32_t>(top.bits);
+          stack_.pop_back();
+          CLOISTER_TRY_ASSIGN(uint32_t a, pop());
+          emit(with_imm, push_result(), a, imm);
+          return ok();
+        }
         CLOISTER_TRY_ASSIGN(uint32_t b, pop());
         CLOISTER_TRY_ASSIGN(uint32_t a, pop());
         emit(ir_op(in.op), push_result(), a, b);

@@ -134,6 +134,12 @@ Outcome<void> run(Store& store, FuncInst* entry, uint64_t* entry_fp) {
 #define CLOISTER_IR_LABEL(name) &&L_##name,
       CLOISTER_IR_EXTRA_OPS(CLOISTER_IR_LABEL)
 #undef CLOISTER_IR_LABEL
+#define CLOISTER_IR_LABEL(name) &&L_##name##Imm,
+          CLOISTER_IR_IMM_OPS(CLOISTER_IR_LABEL)
+#undef CLOISTER_IR_LABEL
+#define CLOISTER_IR_LABEL(name) &&L_BrIf##name, &&L_BrIf##name##Imm,
+              CLOISTER_IR_BRANCH_CMP_OPS(CLOISTER_IR_LABEL)
+#undef CLOISTER_IR_LABEL
   };
 
   ex.ensure_stack();
@@ -285,7 +291,8 @@ do_call_wasm : {
   }
   if (ret_pc != nullptr) ex.frames.push_back(CallRecord{ret_pc, fp, cur});
   ++ex.depth;
-  std::memset(nfp + c->num_params, 0, sizeof(uint64_t) * (c->num_locals - c->num_params));
+  // Declared locals start at zero (most functions have few: no memset call).
+  for (uint32_t i = c->num_params; i < c->num_locals; ++i) nfp[i] = 0;
   fp = nfp;
   cur = callee;
   code = c->code.data();
@@ -698,6 +705,101 @@ L_I64RemU : {
   UNOP(I64Extend32S, SET_U64(static_cast<int64_t>(static_cast<int32_t>(U64(2)))))
 #undef UNOP
 #undef BINOP
+
+  // --- binary operations with a constant operand, fused compare+branch ---
+#define IMM_I32(name, expr)    \
+  L_##name##Imm : {            \
+    const uint32_t a = U32(2); \
+    const uint32_t b = pc[3];  \
+    SET_U32(expr);             \
+    pc += 4;                   \
+    NEXT();                    \
+  }
+#define IMM_I64(name, SET, expr)                                                                 \
+  L_##name##Imm : {                                                                              \
+    const uint64_t a = U64(2);                                                                   \
+    const uint64_t b = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(pc[3]))); \
+    SET(expr);                                                                                   \
+    pc += 4;                                                                                     \
+    NEXT();                                                                                      \
+  }
+#define SI32(x) static_cast<int32_t>(x)
+#define SI64(x) static_cast<int64_t>(x)
+  IMM_I32(I32Add, a + b)
+  IMM_I32(I32Sub, a - b)
+  IMM_I32(I32Mul, a * b)
+  IMM_I32(I32And, a & b)
+  IMM_I32(I32Or, a | b)
+  IMM_I32(I32Xor, a ^ b)
+  IMM_I32(I32Shl, a << (b & 31))
+  IMM_I32(I32ShrS, SI32(a) >> (b & 31))
+  IMM_I32(I32ShrU, a >> (b & 31))
+  IMM_I32(I32Eq, a == b)
+  IMM_I32(I32Ne, a != b)
+  IMM_I32(I32LtS, SI32(a) < SI32(b))
+  IMM_I32(I32LtU, a < b)
+  IMM_I32(I32GtS, SI32(a) > SI32(b))
+  IMM_I32(I32GtU, a > b)
+  IMM_I32(I32LeS, SI32(a) <= SI32(b))
+  IMM_I32(I32LeU, a <= b)
+  IMM_I32(I32GeS, SI32(a) >= SI32(b))
+  IMM_I32(I32GeU, a >= b)
+  IMM_I64(I64Add, SET_U64, a + b)
+  IMM_I64(I64Sub, SET_U64, a - b)
+  IMM_I64(I64Mul, SET_U64, a * b)
+  IMM_I64(I64And, SET_U64, a & b)
+  IMM_I64(I64Or, SET_U64, a | b)
+  IMM_I64(I64Xor, SET_U64, a ^ b)
+  IMM_I64(I64Shl, SET_U64, a << (b & 63))
+  IMM_I64(I64ShrS, SET_U64, SI64(a) >> (b & 63))
+  IMM_I64(I64ShrU, SET_U64, a >> (b & 63))
+  IMM_I64(I64Eq, SET_U32, a == b)
+  IMM_I64(I64Ne, SET_U32, a != b)
+  IMM_I64(I64LtS, SET_U32, SI64(a) < SI64(b))
+  IMM_I64(I64LtU, SET_U32, a < b)
+  IMM_I64(I64GtS, SET_U32, SI64(a) > SI64(b))
+  IMM_I64(I64GtU, SET_U32, a > b)
+  IMM_I64(I64LeS, SET_U32, SI64(a) <= SI64(b))
+  IMM_I64(I64LeU, SET_U32, a <= b)
+  IMM_I64(I64GeS, SET_U32, SI64(a) >= SI64(b))
+  IMM_I64(I64GeU, SET_U32, a >= b)
+#undef IMM_I32
+#undef IMM_I64
+
+#define BR_CMP(name, cond)     \
+  L_BrIf##name : {             \
+    const uint32_t a = U32(1); \
+    const uint32_t b = U32(2); \
+    if (cond) {                \
+      pc = code + pc[3];       \
+    } else {                   \
+      pc += 4;                 \
+    }                          \
+    NEXT();                    \
+  }                            \
+  L_BrIf##name##Imm : {        \
+    const uint32_t a = U32(1); \
+    const uint32_t b = pc[2];  \
+    if (cond) {                \
+      pc = code + pc[3];       \
+    } else {                   \
+      pc += 4;                 \
+    }                          \
+    NEXT();                    \
+  }
+  BR_CMP(I32Eq, a == b)
+  BR_CMP(I32Ne, a != b)
+  BR_CMP(I32LtS, SI32(a) < SI32(b))
+  BR_CMP(I32LtU, a < b)
+  BR_CMP(I32GtS, SI32(a) > SI32(b))
+  BR_CMP(I32GtU, a > b)
+  BR_CMP(I32LeS, SI32(a) <= SI32(b))
+  BR_CMP(I32LeU, a <= b)
+  BR_CMP(I32GeS, SI32(a) >= SI32(b))
+  BR_CMP(I32GeU, a >= b)
+#undef BR_CMP
+#undef SI32
+#undef SI64
 
   // Wasm instructions the compiler lowers to other operations.
 L_Nop:

@@ -36,6 +36,8 @@
 //   RefIsNull / RefFunc    : RefIsNull d a  /  RefFunc d func_index
 //   Unreachable            : Unreachable
 //   Fuel                   : Fuel cost      (function entries and loop headers)
+//   <binop>Imm             : op d a imm     (see CLOISTER_IR_IMM_OPS)
+//   BrIf<cmp> / BrIf<cmp>Imm : op a b target  /  op a imm target
 #pragma once
 
 #include <cstdint>
@@ -50,6 +52,23 @@ namespace cloister::wasm {
 // Operations of the internal form. The first kOpcodeCount values reuse the
 // Wasm opcodes' names and numbering (only the numeric, load/store and a few
 // other rows are ever emitted); the rest are internal.
+// Binary operations that also exist with a constant second operand
+// ("<name>Imm d a imm": imm is 32 bits, sign-extended for i64 operations).
+#define CLOISTER_IR_IMM_OPS(X)                                                                 \
+  X(I32Add)                                                                                    \
+  X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Eq)    \
+      X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) X(I32GeU) \
+          X(I64Add) X(I64Sub) X(I64Mul) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS)      \
+              X(I64ShrU) X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS)   \
+                  X(I64LeU) X(I64GeS) X(I64GeU)
+
+// i32 comparisons fused with a conditional branch ("BrIf<name> a b target"
+// and "BrIf<name>Imm a imm target"): a loop's exit test is one operation.
+#define CLOISTER_IR_BRANCH_CMP_OPS(X) \
+  X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) X(I32GeU)
+
+#define CLOISTER_IR_IMM_NAME(name) name##Imm,
+#define CLOISTER_IR_BR_NAME(name) BrIf##name, BrIf##name##Imm,
 #define CLOISTER_IR_EXTRA_OPS(X) \
   X(Copy)                        \
   X(Const32)                     \
@@ -63,7 +82,8 @@ enum class IrOp : uint32_t {
 #define CLOISTER_IR_ENUM(name) name,
   CLOISTER_IR_EXTRA_OPS(CLOISTER_IR_ENUM)
 #undef CLOISTER_IR_ENUM
-      Count_
+      CLOISTER_IR_IMM_OPS(CLOISTER_IR_IMM_NAME) CLOISTER_IR_BRANCH_CMP_OPS(CLOISTER_IR_BR_NAME)
+          Count_
 };
 inline constexpr size_t kIrOpCount = static_cast<size_t>(IrOp::Count_);
 
