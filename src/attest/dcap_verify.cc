@@ -57,6 +57,34 @@ void check_window(const std::string& name, TimePoint from, TimePoint until, Time
                                               " (checked at " + format_rfc3339(at) + ")"});
 }
 
+// The validity window of every certificate of a chain (plus the pinned root
+// when the chain stops below it), precomputed so that per-call time checks are
+// comparisons only.
+struct CertWindow {
+  std::string name;  // "pck_chain: certificate 0 ('Intel SGX PCK Certificate')"
+  x509::Validity validity;
+};
+
+void collect_windows(const std::vector<X509Ptr>& chain, const std::string& chain_name,
+                     const X509* root, std::span<const uint8_t> pinned,
+                     std::vector<CertWindow>* out, std::vector<Failure>* failures) {
+  std::vector<const X509*> certs;
+  for (const auto& c : chain) certs.push_back(c.get());
+  if (!certs.empty() && root != nullptr &&
+      !std::ranges::equal(x509::spki_sha256(certs.back()), pinned))
+    certs.push_back(root);
+  for (size_t i = 0; i < certs.size(); ++i) {
+    const std::string name = chain_name + ": certificate " + std::to_string(i) + " ('" +
+                             x509::subject_cn(certs[i]) + "')";
+    auto v = x509::cert_validity(certs[i]);
+    if (!v) {
+      failures->push_back({FailureKind::Malformed, name + ": " + v.error().message()});
+      continue;
+    }
+    out->push_back({name, *v});
+  }
+}
+
 std::string window_text(TimePoint from, TimePoint until) {
   return format_rfc3339(from) + ".." + format_rfc3339(until);
 }
@@ -84,15 +112,21 @@ struct DcapVerifier::State {
   SignedCollateral<TcbInfo> tcb_info;
   SignedCollateral<QeIdentity> qe_identity;
   std::vector<Failure> collateral_failures;  // time-independent
+  std::vector<CertWindow> collateral_cert_windows;
   nlohmann::json collateral_info;
 
   struct PckEntry {
     std::vector<X509Ptr> chain;
     std::optional<PckExtensions> ext;
     std::vector<Failure> failures;  // time-independent (signatures, CRLs, extensions)
+    std::vector<CertWindow> windows;
   };
   mutable std::mutex mu;
   mutable std::unordered_map<std::string, std::shared_ptr<const PckEntry>> pck_cache;
+  // Attestation keys by their x||y bytes: a QE keeps its key until it restarts,
+  // and importing a key costs about a third of a signature verification.
+  mutable std::unordered_map<std::string, std::shared_ptr<EVP_PKEY>> key_cache;
+  Result<std::shared_ptr<EVP_PKEY>> attestation_key(std::span<const uint8_t> xy) const;
 
   explicit State(std::optional<Collateral> collateral);
   std::shared_ptr<const PckEntry> pck_entry(const Quote& quote) const;
@@ -130,6 +164,8 @@ void DcapVerifier::State::load_signed(const std::string& json, std::span<const u
     return;
   }
   out->chain = std::move(*chain);
+  collect_windows(out->chain, chain_name, root.get(), pinned_spki, &collateral_cert_windows,
+                  &out->failures);
   std::vector<X509*> raw;
   x509::ChainOptions opts;
   opts.name = chain_name;
@@ -202,6 +238,8 @@ DcapVerifier::State::State(std::optional<Collateral> collateral) {
       cf.push_back({FailureKind::Malformed, "pck_crl_issuer_chain: " + chain.error().message()});
     } else {
       pck_crl_issuer_chain = std::move(*chain);
+      collect_windows(pck_crl_issuer_chain, "pck_crl_issuer_chain", root.get(), pinned_spki,
+                      &collateral_cert_windows, &cf);
       std::vector<X509*> raw;
       x509::ChainOptions opts;
       opts.name = "pck_crl_issuer_chain";
@@ -259,19 +297,8 @@ void DcapVerifier::State::check_times(TimePoint at, std::vector<Failure>* out) c
     check_window("pck_crl", pck_crl_window->not_before, pck_crl_window->not_after, at, out);
   if (root_crl_window)
     check_window("root_ca_crl", root_crl_window->not_before, root_crl_window->not_after, at, out);
-  x509::ChainOptions opts;
-  opts.at = at;
-  opts.check_signatures = false;
-  std::vector<X509*> raw;
-  for (const auto* chain : {&tcb_info.chain, &qe_identity.chain, &pck_crl_issuer_chain}) {
-    if (chain->empty()) continue;
-    opts.name = chain == &tcb_info.chain      ? "tcb_info_issuer_chain"
-                : chain == &qe_identity.chain ? "qe_identity_issuer_chain"
-                                              : "pck_crl_issuer_chain";
-    for (auto& f : x509::verify_chain(raw_chain(*chain, &raw), pinned_spki, root.get(), opts))
-      if (f.kind == FailureKind::Expired || f.kind == FailureKind::NotYetValid)
-        out->push_back(std::move(f));
-  }
+  for (const auto& w : collateral_cert_windows)
+    check_window(w.name, w.validity.not_before, w.validity.not_after, at, out);
 }
 
 std::shared_ptr<const DcapVerifier::State::PckEntry> DcapVerifier::State::build_pck_entry(
@@ -286,6 +313,8 @@ std::shared_ptr<const DcapVerifier::State::PckEntry> DcapVerifier::State::build_
     return entry;
   }
   entry->chain = std::move(*chain);
+  collect_windows(entry->chain, "pck_chain", root.get(), pinned_spki, &entry->windows,
+                  &entry->failures);
   if (auto ext = pck_extensions(entry->chain.front().get())) {
     entry->ext = *ext;
   } else {
@@ -333,6 +362,21 @@ std::shared_ptr<const DcapVerifier::State::PckEntry> DcapVerifier::State::pck_en
   return entry;
 }
 
+Result<std::shared_ptr<EVP_PKEY>> DcapVerifier::State::attestation_key(
+    std::span<const uint8_t> xy) const {
+  std::string id(xy.begin(), xy.end());
+  {
+    std::lock_guard lock(mu);
+    if (auto it = key_cache.find(id); it != key_cache.end()) return it->second;
+  }
+  CLOISTER_TRY_ASSIGN(x509::PkeyPtr key, x509::p256_key_from_xy(xy));
+  std::shared_ptr<EVP_PKEY> shared(key.release(), EVP_PKEY_free);
+  std::lock_guard lock(mu);
+  if (key_cache.size() >= kMaxCachedPckChains) key_cache.clear();
+  key_cache.emplace(std::move(id), shared);
+  return shared;
+}
+
 DcapVerifier::DcapVerifier(std::optional<Collateral> collateral)
     : state_(std::make_unique<State>(std::move(collateral))) {}
 DcapVerifier::~DcapVerifier() = default;
@@ -360,14 +404,9 @@ Verification DcapVerifier::verify(std::span<const uint8_t> bytes, TimePoint at) 
 
   // PCK chain and CRLs.
   add_all(&failures, pck->failures);
+  for (const auto& w : pck->windows)
+    check_window(w.name, w.validity.not_before, w.validity.not_after, at, &failures);
   if (!pck->chain.empty()) {
-    std::vector<X509*> raw;
-    x509::ChainOptions opts;
-    opts.name = "pck_chain";
-    opts.at = at;
-    opts.check_signatures = false;
-    add_all(&failures,
-            x509::verify_chain(raw_chain(pck->chain, &raw), s.pinned_spki, s.root.get(), opts));
     if (auto w = x509::cert_validity(pck->chain.front().get()))
       claims.collateral.push_back({"pck", w->not_before, w->not_after});
   }
@@ -389,7 +428,7 @@ Verification DcapVerifier::verify(std::span<const uint8_t> bytes, TimePoint at) 
                         "followed by 32 zero bytes"});
 
   // The quote itself, signed by the attestation key.
-  if (auto key = x509::p256_key_from_xy(q.attestation_key); !key) {
+  if (auto key = s.attestation_key(q.attestation_key); !key) {
     failures.push_back(
         {FailureKind::ReportSignatureInvalid, "quote: attestation key: " + key.error().message()});
   } else if (auto r = x509::verify_p256_rs(key->get(), q.signed_data, q.signature); !r) {

@@ -169,8 +169,10 @@ Bytes sha256(std::span<const uint8_t> data) {
 }
 
 Bytes spki_sha256(const X509* cert) {
+  // The certificate keeps its SubjectPublicKeyInfo as decoded; re-encoding
+  // that structure avoids OpenSSL 3's (slow) key encoder.
   unsigned char* der = nullptr;
-  int len = i2d_PUBKEY(X509_get0_pubkey(cert), &der);
+  int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
   if (len <= 0) return {};
   Bytes out = sha256(std::span<const uint8_t>(der, static_cast<size_t>(len)));
   OPENSSL_free(der);
@@ -255,12 +257,9 @@ Result<PkeyPtr> p256_key_from_xy(std::span<const uint8_t> xy) {
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
       EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
     return fail("invalid P-256 public key: ", openssl_error());
-  PkeyPtr owned(key);
-  // fromdata does not check that the point is on the curve; do it explicitly.
-  PkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) != 1)
-    return fail("P-256 public key is not a valid curve point: ", openssl_error());
-  return owned;
+  // EVP_PKEY_fromdata decodes the point with EC_POINT_oct2point, which
+  // rejects points that are not on the curve; no separate check is needed.
+  return PkeyPtr(key);
 }
 
 Result<Bytes> ecdsa_rs_to_der(std::span<const uint8_t> rs) {
