@@ -49,9 +49,10 @@ void check_case(const nlohmann::json& c, const Verification& v) {
   EXPECT_EQ(v.claims.platform, Platform::SevSnp);
   EXPECT_TRUE(v.claims.confidential);
   EXPECT_EQ(v.claims.cpu.vendor, "AMD");
-  EXPECT_EQ(v.claims.cpu.product, c.at("claims").at("product"));
-  EXPECT_EQ(v.claims.cpu.product_name, c.at("signing_cert").at("extensions").at("productName"));
-  EXPECT_EQ(v.claims.signing_key, c.at("claims").at("signing_key"));
+  EXPECT_EQ(v.claims.cpu.product, c.at("claims").at("product").get<std::string>());
+  EXPECT_EQ(v.claims.cpu.product_name,
+            c.at("signing_cert").at("extensions").at("productName").get<std::string>());
+  EXPECT_EQ(v.claims.signing_key, c.at("claims").at("signing_key").get<std::string>());
   EXPECT_EQ(v.claims.vmpl, c.at("claims").at("vmpl").get<uint32_t>());
   EXPECT_EQ(v.claims.debug, c.at("claims").at("policy_decoded").at("flags").dump().find("DEBUG") !=
                                 std::string::npos);
