@@ -10,7 +10,8 @@
 //   instantiate               ... then instantiate without imports
 //   invoke EXPORT             ... then call EXPORT with zero arguments
 // followed by options: fuel=N and EngineLimits fields (max_call_depth=N,
-// max_memory_pages=N, max_table_elements=N, max_locals_per_function=N).
+// max_memory_pages=N, max_table_elements=N, max_locals_per_function=N,
+// max_value_stack_slots=N, max_block_nesting=N).
 // Cases without a .wat (hand-assembled binaries) are "load".
 //
 // Set CLOISTER_GOLDEN_UPDATE=1 to rewrite the .expected files from the
@@ -96,6 +97,10 @@ Result<Directive> read_directive(const std::string& name) {
       d.limits.max_table_elements = u32;
     else if (key == "max_locals_per_function")
       d.limits.max_locals_per_function = u32;
+    else if (key == "max_value_stack_slots")
+      d.limits.max_value_stack_slots = u32;
+    else if (key == "max_block_nesting")
+      d.limits.max_block_nesting = u32;
     else
       return fail(wat.string(), ": unknown option \"", key, "\"");
   }

@@ -47,3 +47,6 @@ printf "$header$type_void$func_one"'\012\012\001\010\001\377\377\377\377\017\177
   > huge_local_count.wasm
 # Memory section: one memory with a minimum of 2^32-1 pages.
 printf "$header"'\005\007\001\000\377\377\377\377\017' > huge_memory_pages.wasm
+# Function section claiming 2^32-1 functions in a 5-byte body.
+printf "$header"'\003\005\377\377\377\377\017' > huge_function_count.wasm
+
