@@ -95,17 +95,24 @@ void check_chip_id(const Report& r, Product product, const EndorsementKeyInfo& i
     failures->push_back({FailureKind::ChipIdMismatch, "the VCEK has no hwID extension"});
     return;
   }
-  // Turin's hwID is the first 8 bytes of CHIP_ID; the other 56 are zero.
+  // Turin's hwID is 8 bytes: the first 8 of CHIP_ID, the rest of which is
+  // zero on the parts seen so far. Only the 8 bytes identify the chip (they
+  // are what KDS issues the VCEK for); any other bytes are signed like the
+  // rest of the report, so a note suffices for them.
   const size_t significant = product == Product::Turin ? 8 : 64;
   std::span<const uint8_t> chip(r.chip_id);
-  const bool match =
-      info.hwid.size() == significant &&
-      std::equal(info.hwid.begin(), info.hwid.end(), chip.begin()) &&
-      std::all_of(chip.begin() + significant, chip.end(), [](uint8_t b) { return b == 0; });
-  if (!match)
-    failures->push_back(
-        {FailureKind::ChipIdMismatch,
-         "CHIP_ID " + to_hex(chip) + " does not match the VCEK hwID " + to_hex(info.hwid)});
+  const bool match = info.hwid.size() == significant &&
+                     std::equal(info.hwid.begin(), info.hwid.end(), chip.begin());
+  if (!match) {
+    failures->push_back({FailureKind::ChipIdMismatch, "CHIP_ID " + to_hex(chip.first(significant)) +
+                                                          " does not match the VCEK hwID " +
+                                                          to_hex(info.hwid)});
+  } else if (!std::all_of(chip.begin() + significant, chip.end(),
+                          [](uint8_t b) { return b == 0; })) {
+    notes->push_back(
+        "CHIP_ID bytes 8-63 are not zero on a Turin report (only bytes 0-7 are "
+        "the chip's hwID)");
+  }
 }
 
 // SHA-256 over everything that determines a CheckedChain.
