@@ -104,6 +104,17 @@ Result<std::vector<X509Ptr>> load_certs_pem(std::span<const uint8_t> pem) {
     out.emplace_back(c);
   }
   if (out.empty()) return fail("no PEM certificate found");
+  // OpenSSL stops quietly at a block it cannot find the end of; a truncated or
+  // non-certificate block must not silently shorten a chain.
+  static constexpr std::string_view kBegin = "-----BEGIN";
+  std::string_view text(reinterpret_cast<const char*>(pem.data()), pem.size());
+  size_t blocks = 0;
+  for (size_t pos = text.find(kBegin); pos != std::string_view::npos;
+       pos = text.find(kBegin, pos + kBegin.size()))
+    ++blocks;
+  if (blocks != out.size())
+    return fail("PEM input has ", blocks, " blocks but only ", out.size(),
+                " complete certificates");
   return out;
 }
 
