@@ -140,7 +140,7 @@ class FunctionCompiler {
     fn.kind = Control::Kind::Function;
     fn.num_results = out_.num_results;
     controls_.push_back(std::move(fn));
-    begin_fuel_region(fn_.body_offset);
+    begin_entry_fuel_region();
 
     InstrDecoder decoder(ByteReader(fn_.body, fn_.body_offset), limits_);
     Instr in;
@@ -350,13 +350,26 @@ class FunctionCompiler {
   void patch(uint32_t at, uint32_t target) { out_.code[at] = target; }
 
   // --- fuel: each region between fuel points is charged its instruction count ---
+  // The function entry's region is charged by the call itself
+  // (CompiledFunction::entry_fuel), saving one operation per call.
+  void begin_entry_fuel_region() {
+    fuel_word_ = kNoFixup;
+    fuel_count_ = 0;
+  }
   void begin_fuel_region(size_t offset) {
     cur_offset_ = offset;
     emit(IrOp::Fuel, 0);
     fuel_word_ = pos() - 1;
     fuel_count_ = 0;
   }
-  void end_fuel_region() { patch(fuel_word_, std::max<uint32_t>(fuel_count_, 1)); }
+  void end_fuel_region() {
+    const uint32_t cost = std::max<uint32_t>(fuel_count_, 1);
+    if (fuel_word_ == kNoFixup) {
+      out_.entry_fuel = cost;
+    } else {
+      patch(fuel_word_, cost);
+    }
+  }
 
   // --- blocks ---
   Result<std::pair<uint32_t, uint32_t>> block_arity(int64_t block_type) const {
@@ -413,14 +426,31 @@ class FunctionCompiler {
     if (height() < arity) return error(cur_offset_, "operand stack underflow (branch)");
     const uint32_t from = height() - arity;
     if (target.kind == Control::Kind::Function) {
+      if (arity == 1 && stack_[from].kind == Entry::Kind::Local) {
+        emit(IrOp::Return, stack_[from].local, 1);
+        return ok();
+      }
       // Home slots of pending entries are free, so filling them is harmless.
       for (uint32_t h = from; h < height(); ++h) move_entry(h, slot(h));
-      emit(IrOp::Return, slot(from));
+      emit(IrOp::Return, slot(from), arity);
       return ok();
     }
     for (uint32_t i = 0; i < arity; ++i) move_entry(from + i, slot(target.base + i));
     emit_jump_word(IrOp::Br, target);
     return ok();
+  }
+
+  // Return (or the function's end) on the straight-line path: a single
+  // result computed just before is written straight into slot 0, where the
+  // caller expects it (nothing of this frame is read after it).
+  Result<void> emit_return() {
+    if (out_.num_results == 1 && top_is_fresh_result()) {
+      patch(producer_dst_, 0);
+      producer_dst_ = kNoFixup;
+      emit(IrOp::Return, 0, 1);
+      return ok();
+    }
+    return emit_branch(controls_.front());
   }
 
   // Emits `op [operands] target` where target is resolved now (loops) or
@@ -526,14 +556,16 @@ class FunctionCompiler {
       case Opcode::BrTable:
         return do_br_table(in, decoder.br_table_labels());
       case Opcode::Return: {
-        CLOISTER_TRY(emit_branch(controls_.front()));
+        CLOISTER_TRY(emit_return());
         set_unreachable();
         return ok();
       }
       case Opcode::Call: {
         if (in.a >= module_.total_funcs()) return error(in.offset, "function index out of range");
         const FuncType& t = module_.func_type(in.a);
-        return emit_call(t, [&](uint32_t base) { emit(IrOp::Call, in.a, base); });
+        // Calls of the module's own functions need no host or instance checks.
+        const IrOp call_op = in.a >= module_.num_imported_funcs ? IrOp::CallInternal : IrOp::Call;
+        return emit_call(t, [&](uint32_t base) { emit(call_op, in.a, base); });
       }
       case Opcode::CallIndirect: {
         if (in.a >= module_.types.size()) return error(in.offset, "type index out of range");
@@ -844,7 +876,7 @@ class FunctionCompiler {
   Result<void> do_end() {
     Control& c = controls_.back();
     if (c.kind == Control::Kind::Function) {
-      if (!unreachable_) CLOISTER_TRY(emit_branch(c));
+      if (!unreachable_) CLOISTER_TRY(emit_return());
       controls_.pop_back();
       return ok();
     }

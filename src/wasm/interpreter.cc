@@ -23,7 +23,12 @@ void ExecState::ensure_stack() {
   stack = std::make_unique_for_overwrite<uint64_t[]>(n);
   stack_end = stack.get() + n;
   top = stack.get();
-  frames.reserve(std::min<uint32_t>(limits.max_call_depth, 1u << 16));
+  // One return record per live Wasm frame: the array's size is the call
+  // depth limit.
+  const size_t depth = std::clamp<size_t>(limits.max_call_depth, 1, size_t{1} << 24);
+  frames = std::make_unique_for_overwrite<CallRecord[]>(depth);
+  frames_end = frames.get() + depth;
+  frame_top = frames.get();
 }
 
 Outcome<void> call_host(Store& store, FuncInst* func, uint64_t* fp, Instance* caller) {
@@ -143,10 +148,12 @@ Outcome<void> run(Store& store, FuncInst* entry, uint64_t* entry_fp) {
   };
 
   ex.ensure_stack();
-  const EngineLimits& limits = store.limits();
-  const size_t base_frames = ex.frames.size();
-  const uint32_t base_depth = ex.depth;
   uint64_t* const saved_top = ex.top;
+  uint64_t* const stack_end = ex.stack_end;
+  CallRecord* const saved_frame_top = ex.frame_top;
+  CallRecord* const frames_end = ex.frames_end;
+  CallRecord* ftop = ex.frame_top;
+  int64_t fuel = ex.fuel;
 
   FuncInst* cur = entry;
   uint64_t* fp = entry_fp;
@@ -234,18 +241,16 @@ L_BrTable : {
 }
 L_Return : {
   const uint32_t src = pc[1];
-  const uint32_t m = cur->code_->num_results;
+  const uint32_t m = pc[2];
   if (src != 0) {
     for (uint32_t i = 0; i < m; ++i) fp[i] = fp[src + i];
   }
-  if (ex.frames.size() == base_frames) goto done;
-  const CallRecord r = ex.frames.back();
-  ex.frames.pop_back();
-  --ex.depth;
+  const CallRecord& r = *--ftop;
+  if (r.return_pc == nullptr) goto done;  // the entry function returned
   pc = r.return_pc;
   fp = r.fp;
   cur = r.func;
-  code = cur->code_->code.data();
+  code = r.code;
   if (cur->instance_ != inst) {
     ENTER_INSTANCE(cur->instance_);
   } else {
@@ -258,6 +263,25 @@ L_Call:
   nfp = fp + pc[2];
   ret_pc = pc + 3;
   goto do_call;
+L_CallInternal : {
+  // Same instance, never a host function.
+  FuncInst* const f = funcs[pc[1]];
+  const CompiledFunction* c = f->code_;
+  uint64_t* const new_fp = fp + pc[2];
+  if (ftop == frames_end) TRAP(TrapKind::CallStackExhausted);
+  if (static_cast<size_t>(stack_end - new_fp) < c->frame_slots) {
+    TRAP(TrapKind::CallStackExhausted);
+  }
+  if (fuel < static_cast<int64_t>(c->entry_fuel)) TRAP(TrapKind::OutOfFuel);
+  fuel -= c->entry_fuel;
+  *ftop++ = CallRecord{pc + 3, fp, cur, code};
+  for (uint32_t i = c->num_params; i < c->num_locals; ++i) new_fp[i] = 0;
+  fp = new_fp;
+  cur = f;
+  code = c->code.data();
+  pc = code;
+  NEXT();
+}
 L_CallIndirect : {
   const TableInst* t = inst->tables_[pc[2]];
   const uint32_t i = U32(3);
@@ -275,8 +299,12 @@ L_CallIndirect : {
 }
 do_call:
   if (callee->host_) {
+    // A host function may call back into Wasm: it continues above us.
     ex.top = fp + cur->code_->frame_slots;
+    ex.frame_top = ftop;
+    ex.fuel = fuel;
     const bool host_ok = call_host_into(store, callee, nfp, inst, &host_failure);
+    fuel = ex.fuel;
     ex.top = saved_top;
     if (!host_ok) goto host_failed;
     RELOAD_MEMORY();
@@ -285,12 +313,11 @@ do_call:
   }
 do_call_wasm : {
   const CompiledFunction* c = callee->code_;
-  if (ex.depth >= limits.max_call_depth) TRAP(TrapKind::CallStackExhausted);
-  if (nfp < ex.stack.get() || static_cast<size_t>(ex.stack_end - nfp) < c->frame_slots) {
-    TRAP(TrapKind::CallStackExhausted);
-  }
-  if (ret_pc != nullptr) ex.frames.push_back(CallRecord{ret_pc, fp, cur});
-  ++ex.depth;
+  if (ftop == frames_end) TRAP(TrapKind::CallStackExhausted);
+  if (static_cast<size_t>(stack_end - nfp) < c->frame_slots) TRAP(TrapKind::CallStackExhausted);
+  if (fuel < static_cast<int64_t>(c->entry_fuel)) TRAP(TrapKind::OutOfFuel);
+  fuel -= c->entry_fuel;
+  *ftop++ = CallRecord{ret_pc, fp, cur, code};
   // Declared locals start at zero (most functions have few: no memset call).
   for (uint32_t i = c->num_params; i < c->num_locals; ++i) nfp[i] = 0;
   fp = nfp;
@@ -317,8 +344,8 @@ L_Const64:
   pc += 4;
   NEXT();
 L_Fuel:
-  if (ex.fuel < static_cast<int64_t>(pc[1])) TRAP(TrapKind::OutOfFuel);
-  ex.fuel -= pc[1];
+  if (fuel < static_cast<int64_t>(pc[1])) TRAP(TrapKind::OutOfFuel);
+  fuel -= pc[1];
   pc += 2;
   NEXT();
 L_GlobalGet:
@@ -825,8 +852,8 @@ L_RefNull:
 
 trapped : {
   Failure f = trap_failure(trap, cur, pc, trap_element);
-  ex.frames.resize(base_frames);
-  ex.depth = base_depth;
+  ex.frame_top = saved_frame_top;
+  ex.fuel = fuel;
   ex.top = saved_top;
   return f;
 }
@@ -837,13 +864,13 @@ host_failed:
     host_failure.func_name = located.func_name;
     host_failure.offset = located.offset;
   }
-  ex.frames.resize(base_frames);
-  ex.depth = base_depth;
+  ex.frame_top = saved_frame_top;
+  ex.fuel = fuel;
   ex.top = saved_top;
   return host_failure;
 done:
-  ex.frames.resize(base_frames);
-  ex.depth = base_depth;
+  ex.frame_top = saved_frame_top;
+  ex.fuel = fuel;
   ex.top = saved_top;
   return {};
 

@@ -21,10 +21,13 @@ namespace cloister::wasm {
 // stack); beyond it, "call stack exhausted".
 inline constexpr uint32_t kMaxNativeNesting = 200;
 
+// What a Wasm->Wasm call saves of its caller (return_pc == nullptr marks
+// the function an invocation entered first).
 struct CallRecord {
   const uint32_t* return_pc;
   uint64_t* fp;
   FuncInst* func;
+  const uint32_t* code;
 };
 
 struct ExecState {
@@ -36,10 +39,11 @@ struct ExecState {
   const EngineLimits& limits;
   std::unique_ptr<uint64_t[]> stack;
   uint64_t* stack_end = nullptr;
-  uint64_t* top = nullptr;  // first slot not used by a running invocation
-  std::vector<CallRecord> frames;
-  uint32_t depth = 0;         // live Wasm frames in all nested invocations
-  uint32_t native_depth = 0;  // nested execute() calls (host -> Wasm re-entry)
+  uint64_t* top = nullptr;               // first slot not used by a running invocation
+  std::unique_ptr<CallRecord[]> frames;  // max_call_depth records
+  CallRecord* frames_end = nullptr;
+  CallRecord* frame_top = nullptr;  // first free record
+  uint32_t native_depth = 0;        // nested execute() calls (host -> Wasm re-entry)
   bool fuel_enabled = false;
   int64_t fuel = std::numeric_limits<int64_t>::max();
 };

@@ -19,7 +19,7 @@
 //   Br                     : Br target
 //   BrIf / BrIfNot         : BrIf cond target
 //   BrTable                : BrTable index count target_0 .. target_count (the last is the default)
-//   Return                 : Return first_result_slot
+//   Return                 : Return first_result_slot result_count
 //   Call                   : Call func_index base        (args at base.., results written at
 //   base..) CallIndirect           : CallIndirect type_index table_index index_slot base Select :
 //   Select d a b cond GlobalGet / GlobalSet  : GlobalGet d global  /  GlobalSet a global TableGet
@@ -54,13 +54,14 @@ namespace cloister::wasm {
 // other rows are ever emitted); the rest are internal.
 // Binary operations that also exist with a constant second operand
 // ("<name>Imm d a imm": imm is 32 bits, sign-extended for i64 operations).
-#define CLOISTER_IR_IMM_OPS(X)                                                                 \
-  X(I32Add)                                                                                    \
-  X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Eq)    \
-      X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) X(I32GeU) \
-          X(I64Add) X(I64Sub) X(I64Mul) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS)      \
-              X(I64ShrU) X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS)   \
-                  X(I64LeU) X(I64GeS) X(I64GeU)
+#define CLOISTER_IR_IMM_OPS(X)                                                                  \
+  X(I32Add)                                                                                     \
+  X(I32Sub)                                                                                     \
+  X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Eq) X(I32Ne)      \
+      X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) X(I32GeU) X(I64Add) \
+          X(I64Sub) X(I64Mul) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU)      \
+              X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU)     \
+                  X(I64GeS) X(I64GeU)
 
 // i32 comparisons fused with a conditional branch ("BrIf<name> a b target"
 // and "BrIf<name>Imm a imm target"): a loop's exit test is one operation.
@@ -74,7 +75,8 @@ namespace cloister::wasm {
   X(Const32)                     \
   X(Const64)                     \
   X(BrIfNot)                     \
-  X(Fuel)
+  X(Fuel)                        \
+  X(CallInternal)
 
 enum class IrOp : uint32_t {
 #define WASM_OPCODE(res, t1, t2, t3, mem, prefix, code, name, text, imm) name,
@@ -99,6 +101,7 @@ struct CompiledFunction {
   uint32_t num_results = 0;  // written to slots [0, num_results) on return
   uint32_t num_locals = 0;   // params + declared locals: slots [0, num_locals)
   uint32_t frame_slots = 0;  // num_locals + the maximal operand stack height
+  uint32_t entry_fuel = 1;   // fuel charged by each call (the entry region's cost)
   // (code position, binary offset) of every instruction that came from the
   // Wasm body, in increasing code position: maps a trap back to its source.
   std::vector<std::pair<uint32_t, uint32_t>> source_map;
