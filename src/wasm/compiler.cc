@@ -19,6 +19,8 @@ uint32_t CompiledFunction::source_offset(uint32_t pos) const {
 namespace {
 
 constexpr uint32_t kNoFixup = UINT32_MAX;
+// Most operand-stack entries a local write scans for pending reads.
+constexpr uint32_t kMaxPendingScan = 64;
 
 // One entry of the compile-time control stack (a Wasm block, loop, if or
 // the function body itself).
@@ -195,13 +197,22 @@ class FunctionCompiler {
     producer_dst_ = pos() + 1;  // the word after the operation code
     return s;
   }
-  void push_local(uint32_t local) {
-    stack_.push_back(Entry{Entry::Kind::Local, local, 0, false});
+  void push_entry(const Entry& e) {
+    if (e.kind != Entry::Kind::Slot) lowest_pending_ = std::min(lowest_pending_, height());
+    stack_.push_back(e);
     max_height_ = std::max(max_height_, height());
   }
+  void push_local(uint32_t local) { push_entry(Entry{Entry::Kind::Local, local, 0, false}); }
   void push_const(uint64_t bits, bool wide) {
-    stack_.push_back(Entry{Entry::Kind::Const, 0, bits, wide});
-    max_height_ = std::max(max_height_, height());
+    push_entry(Entry{Entry::Kind::Const, 0, bits, wide});
+  }
+  void drop_top() {
+    stack_.pop_back();
+    lowest_pending_ = std::min(lowest_pending_, height());
+  }
+  void truncate(uint32_t h) {
+    stack_.resize(h);
+    lowest_pending_ = std::min(lowest_pending_, height());
   }
   Result<void> check_pop(uint32_t n) const {
     if (height() < controls_.back().base + n) return error(cur_offset_, "operand stack underflow");
@@ -231,17 +242,26 @@ class FunctionCompiler {
     move_entry(h, slot(h));
     stack_[h] = Entry{};
   }
+  // Entries below lowest_pending_ are all in their home slots, so scans
+  // start there; each pending entry is materialised at most once, which
+  // keeps compilation linear even for hostile bodies.
   void materialize_all() {
-    for (uint32_t h = 0; h < height(); ++h) materialize(h);
+    for (uint32_t h = lowest_pending_; h < height(); ++h) materialize(h);
+    lowest_pending_ = height();
   }
   void materialize_top(uint32_t n) {
-    for (uint32_t h = height() - n; h < height(); ++h) materialize(h);
+    for (uint32_t h = std::max(lowest_pending_, height() - n); h < height(); ++h) materialize(h);
   }
   // Before `local` is written: entries still reading it get their own copy.
   void materialize_refs_to(uint32_t local, uint32_t below) {
-    for (uint32_t h = 0; h < below; ++h) {
+    for (uint32_t h = lowest_pending_; h < below; ++h) {
       if (stack_[h].kind == Entry::Kind::Local && stack_[h].local == local) materialize(h);
     }
+  }
+  // Bounds the per-instruction scans for local writes: when many entries
+  // could be pending, materialise them all once instead.
+  void bound_pending_window() {
+    if (height() - std::min(lowest_pending_, height()) > kMaxPendingScan) materialize_all();
   }
   // Pops an operand and returns the slot to read it from.
   Result<uint32_t> pop() {
@@ -260,7 +280,7 @@ class FunctionCompiler {
         read = slot(h);
         break;
     }
-    stack_.pop_back();
+    drop_top();
     return read;
   }
   // True when the top entry was produced by the last emitted instruction
@@ -302,7 +322,7 @@ class FunctionCompiler {
         out_.source_map.pop_back();
       }
       producer_dst_ = kNoFixup;
-      stack_.pop_back();
+      drop_top();
       return c;
     }
     CLOISTER_TRY_ASSIGN(uint32_t slot, pop());
@@ -475,7 +495,18 @@ class FunctionCompiler {
     dead_depth_ = 0;
   }
 
+  // Compiled code grows with the body, but branches that move many values
+  // (up to max_results each) could inflate it; a hostile body must not turn
+  // a few bytes into gigabytes.
+  Result<void> check_code_size() const {
+    if (out_.code.size() > 64 * fn_.body.size() + 65536) {
+      return error(cur_offset_, "compiled code too large");
+    }
+    return ok();
+  }
+
   Result<void> step(const Instr& in, const InstrDecoder& decoder) {
+    CLOISTER_TRY(check_code_size());
     cur_offset_ = in.offset;
     ++fuel_count_;
     if (unreachable_) {
@@ -577,7 +608,7 @@ class FunctionCompiler {
       }
       case Opcode::Drop: {
         CLOISTER_TRY(check_pop(1));
-        stack_.pop_back();
+        drop_top();
         return ok();
       }
       case Opcode::Select:
@@ -644,7 +675,7 @@ class FunctionCompiler {
             (!is64 || static_cast<int64_t>(top.bits) ==
                           static_cast<int32_t>(static_cast<uint32_t>(top.bits)))) {
           const auto imm = static_cast<uint32_t>(top.bits);
-          stack_.pop_back();
+          drop_top();
           CLOISTER_TRY_ASSIGN(uint32_t a, pop());
           emit(with_imm, push_result(), a, imm);
           return ok();
@@ -666,32 +697,33 @@ class FunctionCompiler {
   Result<void> do_local_set(uint32_t index, bool tee) {
     CLOISTER_TRY_ASSIGN(uint32_t l, local(index));
     CLOISTER_TRY(check_pop(1));
+    bound_pending_window();
     const uint32_t top = height() - 1;
     const Entry e = stack_[top];
     if (e.kind == Entry::Kind::Local && e.local == l) {  // local.get x; local.set x
-      if (!tee) stack_.pop_back();
+      if (!tee) drop_top();
       return ok();
     }
     bool others_read_l = false;
-    for (uint32_t h = 0; h < top; ++h) {
+    for (uint32_t h = std::min(lowest_pending_, top); h < top; ++h) {
       if (stack_[h].kind == Entry::Kind::Local && stack_[h].local == l) others_read_l = true;
     }
     if (!others_read_l && top_is_fresh_result()) {
       patch(producer_dst_, l);
       producer_dst_ = kNoFixup;
-      stack_.pop_back();
+      drop_top();
       if (tee) push_local(l);
       return ok();
     }
     materialize_refs_to(l, top);
     move_entry(top, l);
-    stack_.pop_back();
+    drop_top();
     if (tee) {
       // The value is now in the local (and still wherever it was before).
       if (e.kind == Entry::Kind::Slot) {
         push();
       } else {
-        stack_.push_back(e);
+        push_entry(e);
       }
     }
     return ok();
@@ -705,7 +737,7 @@ class FunctionCompiler {
     materialize_top(n);
     const uint32_t base = height() - n;
     emit_fn(slot(base));
-    stack_.resize(base);
+    truncate(base);
     for (uint32_t i = 0; i < m; ++i) push();
     return ok();
   }
@@ -830,7 +862,9 @@ class FunctionCompiler {
     emit(IrOp::BrTable, index, count);
     const uint32_t table = pos();
     for (uint32_t i = 0; i <= count; ++i) word(kNoFixup);
-    // Targets that need moves get a stub after the table: moves + jump.
+    // Targets that need moves get a stub after the table (moves + jump), one
+    // per distinct target however often the table names it.
+    std::vector<uint32_t> stub_of_depth(controls_.size(), kNoFixup);
     for (uint32_t i = 0; i <= count; ++i) {
       const uint32_t depth = i < count ? labels[i] : in.a;
       CLOISTER_TRY_ASSIGN(Control * target, label(depth));
@@ -841,9 +875,13 @@ class FunctionCompiler {
         } else {
           target->fixups.push_back(table + i);
         }
+      } else if (stub_of_depth[depth] != kNoFixup) {
+        patch(table + i, stub_of_depth[depth]);
       } else {
+        stub_of_depth[depth] = pos();
         patch(table + i, pos());
         CLOISTER_TRY(emit_branch(*target));
+        CLOISTER_TRY(check_code_size());
       }
     }
     set_unreachable();
@@ -867,7 +905,7 @@ class FunctionCompiler {
     bind_label();
     c.else_fixup = kNoFixup;
     // The else-branch starts from the parameters, in their home slots.
-    stack_.resize(c.base);
+    truncate(c.base);
     for (uint32_t i = 0; i < c.num_params; ++i) push();
     unreachable_ = false;
     return ok();
@@ -889,7 +927,7 @@ class FunctionCompiler {
     const uint32_t end = pos();
     for (uint32_t at : c.fixups) patch(at, end);
     bind_label();
-    stack_.resize(c.base);
+    truncate(c.base);
     for (uint32_t i = 0; i < c.num_results; ++i) push();
     controls_.pop_back();
     unreachable_ = false;
@@ -903,6 +941,7 @@ class FunctionCompiler {
   std::vector<Control> controls_;
   std::vector<Entry> stack_;
   uint32_t max_height_ = 0;
+  uint32_t lowest_pending_ = 0;  // no entry below this height is pending
   // Peephole state for retargeting a result into a local (see push_result).
   uint32_t producer_dst_ = kNoFixup;
   uint32_t producer_end_ = kNoFixup;
