@@ -6,11 +6,14 @@
 // instantiation traps, globals, fuel and call-depth exhaustion.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "module_builder.h"
+#include "wasm/decoder.h"
 #include "wasm/runtime.h"
+#include "wasm/validator.h"
 
 namespace cloister::wasm {
 namespace {
@@ -388,6 +391,47 @@ TEST(Runtime, ExternRefsRoundTripThroughGlobals) {
   ASSERT_TRUE((*g)->set(Value::externref(0)).has_value());
   EXPECT_FALSE((*g)->get().is_null());
   EXPECT_EQ((*g)->get().externref_word(), 0u);
+}
+
+}  // namespace
+}  // namespace cloister::wasm
+
+namespace cloister::wasm {
+namespace {
+
+// A body shaped to make a naive compiler quadratic: a pending local.get at
+// the bottom of a deep operand stack, then many local writes above it.
+TEST(Runtime, HostileBodyCompilesInLinearTime) {
+  constexpr int kDepth = 100'000;
+  ModuleBuilder b;
+  const uint32_t g = b.global(I32, false, testing::i32_const(1));
+  Bytes body = testing::local_get(2);
+  for (int i = 0; i < kDepth; ++i) {
+    const Bytes get = testing::global_get(g);
+    body.insert(body.end(), get.begin(), get.end());
+  }
+  for (int i = 0; i < kDepth; ++i) {
+    const Bytes pair = code({testing::local_get(0), testing::local_set(1)});
+    body.insert(body.end(), pair.begin(), pair.end());
+  }
+  body.insert(body.end(), kDepth, 0x1a);  // drop the globals' values
+  b.func(b.type({}, {I32}), {I32, I32, I32}, body, "f");
+  auto decoded = decode_module(b.build());
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message();
+  ASSERT_TRUE(validate_module(*decoded).has_value());
+  const auto start = std::chrono::steady_clock::now();
+  auto compiled = compile_module(std::move(*decoded));
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(compiled.has_value()) << compiled.error().message();
+  const ModuleHandle m = *compiled;
+  // Linear: milliseconds; quadratic would be ~10^10 steps.
+  EXPECT_LT(elapsed, std::chrono::seconds(3));
+  Store store;
+  Instance* inst = instantiate_ok(store, m);
+  ASSERT_NE(inst, nullptr);
+  auto r = invoke(*inst, "f", {});
+  ASSERT_TRUE(r.has_value()) << r.failure().message();
+  EXPECT_EQ((*r)[0], Value::i32(0));
 }
 
 }  // namespace
