@@ -21,6 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     (void)policy_flag_names(report->policy);
   }
-  (void)report_from_azure_hcl(bytes);
+  if (auto hcl = parse_azure_hcl(bytes)) {
+    if (auto inner = parse_report(hcl->report, nullptr))
+      (void)check_azure_runtime_data(*hcl, *inner);
+  }
   return 0;
 }

@@ -126,6 +126,20 @@ Claims claims_from_report(const Report& report, Product product_hint = Product::
 // when `bytes` is not an HCL report holding a full SNP report.
 Result<std::span<const uint8_t>> report_from_azure_hcl(std::span<const uint8_t> bytes);
 
+// The parts of an Azure HCL report: the SNP report, then at 0x4C0 the
+// runtime-data header (data size, version, report type, hash type, size)
+// and at 0x4D4 the runtime data (JSON holding the vTPM keys), whose hash the
+// SNP report binds in REPORT_DATA[0:32].
+struct AzureHclReport {
+  std::span<const uint8_t> report;          // 1184 bytes
+  uint32_t report_type = 0, hash_type = 0;  // hash type 1 = SHA-256
+  std::span<const uint8_t> runtime_data;
+};
+Result<AzureHclReport> parse_azure_hcl(std::span<const uint8_t> bytes);
+// Checks REPORT_DATA[0:32] == SHA-256(runtime data) and REPORT_DATA[32:64]
+// == 0 (hash type 1, the only one implemented).
+Result<void> check_azure_runtime_data(const AzureHclReport& hcl, const Report& report);
+
 struct VerifyInputs {
   // Leaf first: VCEK or VLEK [, ASK or ASVK [, ARK]], each DER or PEM (a PEM
   // entry may hold several certificates, e.g. the KDS "cert_chain" ASK+ARK).

@@ -6,7 +6,6 @@
 // bounds-checked ByteReader at its documented offset.
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 
 #include "attest/snp.h"
 #include "base/byte_reader.h"
@@ -177,17 +176,6 @@ Result<Report> parse_report(std::span<const uint8_t> bytes, std::vector<std::str
     notes->push_back(std::to_string(bytes.size() - kReportSize) +
                      " trailing bytes after the 1184-byte report ignored");
   return rep;
-}
-
-Result<std::span<const uint8_t>> report_from_azure_hcl(std::span<const uint8_t> bytes) {
-  // The Azure HCL report: header (magic "HCLA", version, report type, ...),
-  // then the hardware report at 0x20.
-  static constexpr size_t kReportOffset = 0x20;
-  if (bytes.size() < 4 || std::memcmp(bytes.data(), "HCLA", 4) != 0)
-    return fail("not an Azure HCL report (no 'HCLA' magic)");
-  if (bytes.size() < kReportOffset + kReportSize)
-    return fail("Azure HCL report: ", bytes.size(), " bytes, too short for an SNP report at 0x20");
-  return bytes.subspan(kReportOffset, kReportSize);
 }
 
 }  // namespace cloister::attest::snp

@@ -113,6 +113,21 @@ TEST(SnpCases, AzureHclReportsHoldTheReportAt0x20) {
       const Bytes report = read_evidence(c.at("evidence"));
       EXPECT_TRUE(std::equal(inner->begin(), inner->end(), report.begin(), report.end()));
       EXPECT_TRUE(verify(*inner, inputs_for(c)).verified());
+      // REPORT_DATA binds the HCL runtime data (the vTPM key JSON).
+      auto parts = parse_azure_hcl(hcl);
+      ASSERT_TRUE(parts.has_value()) << parts.error().message();
+      auto parsed = parse_report(parts->report, nullptr);
+      ASSERT_TRUE(parsed.has_value());
+      EXPECT_GT(parts->runtime_data.size(), 100u);
+      EXPECT_EQ(parts->runtime_data[0], '{');
+      auto bound = check_azure_runtime_data(*parts, *parsed);
+      EXPECT_TRUE(bound.has_value()) << bound.error().message();
+      Bytes altered = hcl;
+      altered[0x4d4 + 10] ^= 1;
+      auto altered_parts = parse_azure_hcl(altered);
+      ASSERT_TRUE(altered_parts.has_value());
+      EXPECT_FALSE(check_azure_runtime_data(*altered_parts, *parsed).has_value());
+      EXPECT_FALSE(parse_azure_hcl(std::span(hcl).first(0x4d4 + 10)).has_value());
       ++azure;
     }
   }

@@ -4,6 +4,9 @@
 // wrong times, malformed reports.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "attest/snp.h"
 #include "snp_test_util.h"
 
@@ -208,6 +211,29 @@ TEST(SnpReportBytes, TruncatedOversizedAndUnknownVersions) {
     EXPECT_EQ(kinds(v), std::set{FailureKind::Unsupported}) << int{version};
     EXPECT_NE(v.failures[0].message.find("VERSION"), std::string::npos);
   }
+}
+
+// One Verifier shared by threads verifying different reports (some tampered):
+// each gets its own answer and the chains are cached once each.
+TEST(SnpVerifier, ConcurrentUse) {
+  SNP_REQUIRE_EVIDENCE();
+  Verifier verifier;
+  std::atomic<int> wrong{0};
+  auto worker = [&](const std::string& id, bool tamper) {
+    const nlohmann::json c = find_case(id);
+    Bytes report = read_evidence(c.at("evidence"));
+    if (tamper) report[0x90] ^= 0x80;  // MEASUREMENT
+    const VerifyInputs in = inputs_for(c);
+    for (int i = 0; i < 20; ++i)
+      if (verifier.verify(report, in).verified() == tamper) ++wrong;
+  };
+  std::thread a(worker, "mstav-milan-v3", false), b(worker, "mstav-genoa-v3", true),
+      d(worker, "mstav-turin-v5", false);
+  a.join();
+  b.join();
+  d.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(verifier.cached_chains(), 3u);
 }
 
 }  // namespace
