@@ -5,6 +5,7 @@
 #include <string>
 
 #include "wasm/instr_decoder.h"
+#include "wasm/interpreter.h"
 
 namespace cloister::wasm {
 
@@ -157,6 +158,7 @@ class FunctionCompiler {
     const uint64_t frame = uint64_t{out_.num_locals} + max_height_;
     if (frame > limits_.max_value_stack_slots) return error(fn_.body_offset, "frame too large");
     out_.frame_slots = static_cast<uint32_t>(frame);
+    thread_code(out_.code, op_starts_);
     out_.code.shrink_to_fit();
     return std::move(out_);
   }
@@ -318,6 +320,7 @@ class FunctionCompiler {
         return Condition{Condition::Kind::NonZero, IrOp::Count_, false, pop().value(), 0};
       }
       out_.code.resize(start);
+      op_starts_.pop_back();
       while (!out_.source_map.empty() && out_.source_map.back().first >= start) {
         out_.source_map.pop_back();
       }
@@ -355,6 +358,7 @@ class FunctionCompiler {
     if (out_.source_map.empty() || out_.source_map.back().second != cur_offset_) {
       out_.source_map.emplace_back(pos(), static_cast<uint32_t>(cur_offset_));
     }
+    op_starts_.push_back(pos());
     out_.code.push_back(static_cast<uint32_t>(op));
   }
   void word(uint32_t w) { out_.code.push_back(w); }
@@ -941,7 +945,9 @@ class FunctionCompiler {
   std::vector<Control> controls_;
   std::vector<Entry> stack_;
   uint32_t max_height_ = 0;
-  uint32_t lowest_pending_ = 0;  // no entry below this height is pending
+  uint32_t lowest_pending_ = 0;
+  std::vector<uint32_t>
+      op_starts_;  // code positions of operation codes  // no entry below this height is pending
   // Peephole state for retargeting a result into a local (see push_result).
   uint32_t producer_dst_ = kNoFixup;
   uint32_t producer_end_ = kNoFixup;

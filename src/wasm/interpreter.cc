@@ -6,6 +6,7 @@
 // their operands as slot numbers from the code words (see ir.h).
 #include "wasm/interpreter.h"
 
+#include <array>
 #include <bit>
 #include <cstring>
 
@@ -104,8 +105,31 @@ bool call_host_into(Store& store, FuncInst* func, uint64_t* fp, Instance* caller
 }  // namespace
 
 namespace {
-Outcome<void> run(Store& store, FuncInst* entry, uint64_t* entry_fp);
+
+// The dispatch loop. Never inlined or cloned: the handler offsets that
+// thread_code() writes into compiled code are relative to this one copy's
+// labels. With `out_offsets` set it only reports those offsets.
+#if defined(__clang__)
+#define CLOISTER_ONE_COPY __attribute__((noinline))
+#else
+#define CLOISTER_ONE_COPY __attribute__((noinline, noclone))
+#endif
+CLOISTER_ONE_COPY Outcome<void> run(Store* store, FuncInst* entry, uint64_t* entry_fp,
+                                    int32_t* out_offsets);
+
 }  // namespace
+
+void thread_code(std::vector<uint32_t>& code, std::span<const uint32_t> op_starts) {
+  static const std::array<int32_t, kIrOpCount> offsets = [] {
+    std::array<int32_t, kIrOpCount> o{};
+    (void)run(nullptr, nullptr, nullptr, o.data());
+    return o;
+  }();
+  for (uint32_t at : op_starts) {
+    const uint32_t op = code[at];
+    code[at] = static_cast<uint32_t>(offsets[op < kIrOpCount ? op : 0]);
+  }
+}
 
 Outcome<void> execute(Store& store, FuncInst* entry, uint64_t* entry_fp) {
   // Host functions that call back into Wasm nest native frames; bound that
@@ -113,23 +137,14 @@ Outcome<void> execute(Store& store, FuncInst* entry, uint64_t* entry_fp) {
   ExecState& ex = store.exec();
   if (ex.native_depth >= kMaxNativeNesting) return Failure::trap_of(TrapKind::CallStackExhausted);
   ++ex.native_depth;
-  Outcome<void> r = run(store, entry, entry_fp);
+  Outcome<void> r = run(&store, entry, entry_fp, nullptr);
   --ex.native_depth;
   return r;
 }
 
 namespace {
 
-Outcome<void> run(Store& store, FuncInst* entry, uint64_t* entry_fp) {
-  ExecState& ex = store.exec();
-  if (entry->host_) {
-    uint64_t* saved_top = ex.top;
-    ex.top = entry_fp + std::max(entry->type().params.size(), entry->type().results.size());
-    Outcome<void> r = call_host(store, entry, entry_fp, nullptr);
-    ex.top = saved_top;
-    return r;
-  }
-
+Outcome<void> run(Store* store_ptr, FuncInst* entry, uint64_t* entry_fp, int32_t* out_offsets) {
   // Dispatch table in IrOp order, built at compile time: every IrOp has a
   // label below (operations the compiler never emits share the invalid-operation handler), so
   // a missing handler is a build error, not a runtime surprise.
@@ -146,6 +161,24 @@ Outcome<void> run(Store& store, FuncInst* entry, uint64_t* entry_fp) {
               CLOISTER_IR_BRANCH_CMP_OPS(CLOISTER_IR_LABEL)
 #undef CLOISTER_IR_LABEL
   };
+  // Handlers are reached by offset from one base label ("direct threading":
+  // the code holds handler offsets, not operation numbers; see thread_code).
+  const char* const dispatch_base = static_cast<const char*>(&&L_Unreachable);
+  if (out_offsets != nullptr) {
+    for (size_t i = 0; i < kIrOpCount; ++i) {
+      out_offsets[i] = static_cast<int32_t>(static_cast<const char*>(table[i]) - dispatch_base);
+    }
+    return {};
+  }
+  Store& store = *store_ptr;
+  ExecState& ex = store.exec();
+  if (entry->host_) {
+    uint64_t* saved_top = ex.top;
+    ex.top = entry_fp + std::max(entry->type().params.size(), entry->type().results.size());
+    Outcome<void> r = call_host(store, entry, entry_fp, nullptr);
+    ex.top = saved_top;
+    return r;
+  }
 
   ex.ensure_stack();
   uint64_t* const saved_top = ex.top;
@@ -191,7 +224,7 @@ Outcome<void> run(Store& store, FuncInst* entry, uint64_t* entry_fp) {
     mem_size = 0;                                                     \
     RELOAD_MEMORY();                                                  \
   } while (0)
-#define NEXT() goto* table[*pc]
+#define NEXT() goto*(dispatch_base + static_cast<int32_t>(*pc))
 #define TRAP(kind) \
   do {             \
     trap = (kind); \

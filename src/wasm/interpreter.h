@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "wasm/runtime.h"
@@ -52,6 +53,10 @@ struct ExecState {
 // fp[0..results). `fp` must point into the store's value stack (at or above
 // ExecState::top) with room for max(params, results) slots.
 Outcome<void> execute(Store& store, FuncInst* func, uint64_t* fp);
+
+// Replaces the operation codes at `op_starts` in compiled code by the
+// interpreter's handler offsets (done once per function by the compiler).
+void thread_code(std::vector<uint32_t>& code, std::span<const uint32_t> op_starts);
 
 // Calls a host function with arguments/results in slots.
 Outcome<void> call_host(Store& store, FuncInst* func, uint64_t* fp, Instance* caller);
