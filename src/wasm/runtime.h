@@ -60,7 +60,8 @@ class Value {
   static Value f64(double v);
   static Value null_ref(ValType ref_type) { return Value(ref_type, 0); }
   static Value funcref(FuncInst* f);  // nullptr gives a null funcref
-  // A non-null externref carrying `host_word` (any value; 0 is not null).
+  // A non-null externref carrying `host_word` (0 is a valid word, distinct
+  // from null; UINT64_MAX is reserved: it would encode as null).
   static Value externref(uint64_t host_word);
   // The zero value of a type (0, +0.0 or null), as locals are initialised.
   static Value zero(ValType t) { return Value(t, 0); }
