@@ -2,13 +2,15 @@
 //
 // libFuzzer target: decode, validate and compile arbitrary bytes; instantiate
 // them with stub imports that satisfy any import signature; then call every
-// exported function with zero arguments. Small limits and a small fuel budget
-// keep each input fast and bounded; every trap, exhaustion or error is a
-// normal outcome, while a crash, sanitizer report or hang is a bug.
+// exported function with zero arguments, twice in fresh stores to check that
+// execution is deterministic. Small limits and a small fuel budget keep each
+// input fast and bounded; every trap, exhaustion or error is a normal
+// outcome, while a crash, sanitizer report, hang or divergence is a bug.
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "wasm/runtime.h"
@@ -63,23 +65,21 @@ bool define_stub(Store& store, ImportMap& imports, const Module& module, const I
   return false;
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const EngineLimits limits = fuzz_limits();
-  auto module = load_module(std::span<const uint8_t>(data, size), limits);
-  if (!module) return 0;
-  const Module& m = (*module)->module();
-
+// Instantiates `module` in a fresh store and calls every exported function
+// once; returns a transcript of every outcome (values bit-exact, failures by
+// message), or nothing when the module cannot be instantiated.
+std::string run_exports(const ModuleHandle& module, const EngineLimits& limits) {
+  const Module& m = module->module();
   Store store(limits);
   ImportMap imports;
   for (const Import& import : m.imports) {
-    if (!define_stub(store, imports, m, import)) return 0;  // e.g. a memory above the limit
+    if (!define_stub(store, imports, m, import)) return {};  // e.g. a memory above the limit
   }
   store.set_fuel(kFuelPerCall);
-  auto instance = instantiate(store, *module, imports.resolver());
-  if (!instance) return 0;
+  auto instance = instantiate(store, module, imports.resolver());
+  if (!instance) return "instantiate: " + instance.failure().message();
 
+  std::string transcript = "instantiated\n";
   for (const auto& [name, ext] : (*instance)->exports()) {
     if (kind_of(ext) != ExternKind::Func) continue;
     FuncInst* func = std::get<FuncInst*>(ext);
@@ -87,14 +87,37 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (ValType t : func->type().params) args.push_back(Value::zero(t));
     store.set_fuel(kFuelPerCall);
     auto results = invoke(*func, args);
-    if (results) {
-      // Results must have the declared types.
-      const auto& types = func->type().results;
-      if (results->size() != types.size()) __builtin_trap();
-      for (size_t i = 0; i < types.size(); ++i) {
-        if ((*results)[i].type() != types[i]) __builtin_trap();
-      }
+    transcript += name + ":";
+    if (!results) {
+      transcript += " " + results.failure().message() + "\n";
+      continue;
     }
+    // Results must have the declared types.
+    const auto& types = func->type().results;
+    if (results->size() != types.size()) __builtin_trap();
+    for (size_t i = 0; i < types.size(); ++i) {
+      const Value& v = (*results)[i];
+      if (v.type() != types[i]) __builtin_trap();
+      // funcref results are addresses that differ between stores: nullness only.
+      transcript += " " + (v.type() == ValType::FuncRef ? std::string(v.is_null() ? "null" : "func")
+                                                        : v.to_string());
+    }
+    transcript += " fuel left " + std::to_string(store.fuel().value_or(0)) + "\n";
   }
+  return transcript;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const EngineLimits limits = fuzz_limits();
+  auto module = load_module(std::span<const uint8_t>(data, size), limits);
+  if (!module) return 0;
+  // Execution must be deterministic: two fresh stores give the same outcomes,
+  // down to NaN bits and fuel (catches reads of uninitialised memory, locals
+  // or stack slots that the sanitizers do not flag).
+  const std::string first = run_exports(*module, limits);
+  const std::string second = run_exports(*module, limits);
+  if (first != second) __builtin_trap();
   return 0;
 }
