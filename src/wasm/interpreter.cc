@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The dispatch loop. Threaded with computed goto (a GNU extension that g++
-// and clang++ both support): each handler ends by jumping straight to the
-// next one, which predicts better than one shared switch. Handlers read
-// their operands as slot numbers from the code words (see ir.h).
+// The dispatch loop. Direct-threaded with computed goto (a GNU extension
+// that g++ and clang++ both support): each handler ends by jumping straight
+// to the next one, whose offset from a base label thread_code() stored in
+// place of the operation code; that predicts better than one shared switch.
+// Handlers read their operands as slot numbers from the code words (ir.h).
 #include "wasm/interpreter.h"
 
 #include <array>

@@ -7,7 +7,9 @@
 // Wasm operand stack, whose height at every instruction is known when
 // compiling, so every operand has a fixed slot number. Branch targets are
 // absolute word positions, resolved at compile time. Running code never
-// looks at the Wasm bytes again.
+// looks at the Wasm bytes again. The last compile step replaces each
+// operation code by its handler's offset (interpreter.h, thread_code), so
+// the code of a finished CompiledFunction holds offsets, not IrOp values.
 //
 // Operand layouts (d = destination slot, a/b/c = source slots):
 //   unary numeric op       : op d a
