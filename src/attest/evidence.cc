@@ -32,7 +32,6 @@ constexpr FormatName kFormats[] = {
 // Microsoft's HCL definitions): at 0x4C0 five u32 fields, the last (0x4D0)
 // the size of the runtime-data JSON that starts at 0x4D4.
 constexpr size_t kHclRuntimeSizeOffset = 0x4D0;
-constexpr size_t kHclRuntimeDataOffset = 0x4D4;
 
 bool is_dcap_format(EvidenceFormat f) {
   return f == EvidenceFormat::DcapQuoteV3 || f == EvidenceFormat::DcapQuoteV4 ||

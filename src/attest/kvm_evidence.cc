@@ -34,6 +34,9 @@ using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 // evidence counts as "not yet valid" (hosts' clocks drift).
 constexpr std::chrono::seconds kClockSkew{300};
 
+// Timestamps must fit the nanosecond system clock (which ends in 2262).
+constexpr uint64_t kMaxTimestamp = (uint64_t{1} << 33) - 1;
+
 void put_u16(Bytes& out, uint16_t v) {
   out.push_back(static_cast<uint8_t>(v));
   out.push_back(static_cast<uint8_t>(v >> 8));
@@ -113,6 +116,9 @@ Result<Evidence> parse(std::span<const uint8_t> bytes) {
       !r.copy_bytes(ev.report_data.data(), ev.report_data.size()) || !r.read_u64le(&ev.timestamp))
     return fail("kvm evidence: truncated at offset ", r.offset(), " (header is ", kHeaderSize,
                 " bytes)");
+  if (ev.timestamp > kMaxTimestamp)
+    return fail("kvm evidence: timestamp ", ev.timestamp, " at offset 128 is beyond 2242 (max ",
+                kMaxTimestamp, ")");
   uint16_t key_len = 0;
   std::span<const uint8_t> key;
   if (!r.read_u16le(&key_len))
@@ -200,7 +206,8 @@ Result<Bytes> create(const CreateInputs& in, EVP_PKEY* host_key) {
   CLOISTER_TRY_ASSIGN(Bytes spki, public_key_der(host_key));
   const auto secs =
       std::chrono::duration_cast<std::chrono::seconds>(in.timestamp.time_since_epoch());
-  if (secs.count() < 0) return fail("kvm evidence: timestamp before 1970");
+  if (secs.count() < 0 || static_cast<uint64_t>(secs.count()) > kMaxTimestamp)
+    return fail("kvm evidence: timestamp outside 1970..2242");
 
   Bytes out(kMagic.begin(), kMagic.end());
   put_u16(out, kVersion);

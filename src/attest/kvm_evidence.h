@@ -17,7 +17,7 @@
 //   12   4     flags (reserved, must be 0)
 //   16   48    measurement: SHA-384 from kvm::measure()
 //   64   64    report_data (binds the keep's key and a nonce)
-//   128  8     timestamp: host clock, seconds since the Unix epoch
+//   128  8     timestamp: host clock, seconds since the Unix epoch (< 2^33)
 //   136  2     host public key length N (1..1024)
 //   138  N     host public key, DER SubjectPublicKeyInfo
 //   138+N 2    signature length M (1..512)

@@ -194,6 +194,9 @@ TEST(KvmEvidenceFormat, RejectsBadHeaderFields) {
   Bytes flags = good;
   flags[12] = 1;
   EXPECT_NE(parse(flags).error().message().find("reserved flags"), std::string::npos);
+  Bytes late = good;
+  late[128 + 4] = 2;  // timestamp >= 2^33 seconds
+  EXPECT_NE(parse(late).error().message().find("is beyond 2242"), std::string::npos);
   Bytes magic = good;
   magic[0] = 'X';
   EXPECT_NE(parse(magic).error().message().find("bad magic"), std::string::npos);
