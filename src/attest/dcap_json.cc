@@ -152,6 +152,10 @@ std::string string_field(const nlohmann::json& obj, const char* key) {
 
 TimePoint date_field(const nlohmann::json& obj, const char* key, std::string* text) {
   *text = string_field(obj, key);
+  // parse_rfc3339 yields a nanosecond system_clock time, which cannot hold
+  // years past 2261; PCS dates are all in this century.
+  if (text->size() < 4 || text->compare(0, 4, "1970") < 0 || text->compare(0, 4, "2200") > 0)
+    throw FieldError(std::string("\"") + key + "\": year outside 1970..2200");
   auto t = parse_rfc3339(*text);
   if (!t) throw FieldError(std::string("\"") + key + "\": " + t.error().message());
   return *t;

@@ -148,7 +148,17 @@ Result<TimePoint> to_time_point(const ASN1_TIME* t) {
   int64_t days = days_from_civil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1),
                                  static_cast<unsigned>(tm.tm_mday));
   int64_t secs = days * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
-  return TimePoint(std::chrono::seconds(secs));
+  // system_clock counts nanoseconds in 64 bits (years 1678..2261), but X.509
+  // allows years up to 9999 (RFC 5280 uses 9999-12-31 for "no expiry"): clamp
+  // instead of overflowing.
+  using Secs = std::chrono::seconds;
+  const int64_t max_secs =
+      std::chrono::duration_cast<Secs>(TimePoint::max().time_since_epoch()).count();
+  const int64_t min_secs =
+      std::chrono::duration_cast<Secs>(TimePoint::min().time_since_epoch()).count();
+  if (secs >= max_secs) return TimePoint::max();
+  if (secs <= min_secs) return TimePoint::min();
+  return TimePoint(Secs(secs));
 }
 
 Result<Validity> cert_validity(const X509* cert) {
