@@ -62,6 +62,12 @@ inline Bytes with_u32(uint8_t opcode, uint32_t imm) {
   put_u32(b, imm);
   return b;
 }
+inline Bytes call_indirect(uint32_t type_index, uint32_t table_index) {
+  Bytes b{0x11};
+  put_u32(b, type_index);
+  put_u32(b, table_index);
+  return b;
+}
 inline Bytes local_get(uint32_t i) {
   return with_u32(0x20, i);
 }
@@ -130,6 +136,26 @@ class ModuleBuilder {
     if (!debug_name.empty()) names_.emplace_back(index, std::move(debug_name));
     return index;
   }
+  void import_table(std::string module, std::string name, uint32_t min) {
+    Bytes b;
+    put_name(b, module);
+    put_name(b, name);
+    b.push_back(0x01);
+    b.push_back(0x70);  // funcref
+    b.push_back(0x00);
+    put_u32(b, min);
+    imports_.push_back(std::move(b));
+  }
+  // A funcref table (the module's only one).
+  void table(uint32_t min, std::string export_name = {}) {
+    table_min_ = min;
+    has_table_ = true;
+    if (!export_name.empty()) export_(export_name, 0x01, 0);
+  }
+  // An active element segment of function indices at a constant offset of table 0.
+  void elem(uint32_t offset, std::vector<uint32_t> funcs) {
+    elems_.emplace_back(offset, std::move(funcs));
+  }
   void memory(uint32_t min, std::string export_name = {}) {
     memory_min_ = min;
     has_memory_ = true;
@@ -165,6 +191,13 @@ class ModuleBuilder {
     section(out, 3, funcs_.size(), [&](Bytes& s) {
       for (const auto& f : funcs_) put_u32(s, f.type_index);
     });
+    if (has_table_) {
+      section(out, 4, 1, [&](Bytes& s) {
+        s.push_back(0x70);
+        s.push_back(0x00);
+        put_u32(s, table_min_);
+      });
+    }
     if (has_memory_) {
       section(out, 5, 1, [&](Bytes& s) {
         s.push_back(0x00);
@@ -184,6 +217,16 @@ class ModuleBuilder {
       put_u32(out, static_cast<uint32_t>(s.size()));
       out.insert(out.end(), s.begin(), s.end());
     }
+    section(out, 9, elems_.size(), [&](Bytes& s) {
+      for (const auto& [offset, funcs] : elems_) {
+        s.push_back(0x00);
+        Bytes off = i32_const(static_cast<int32_t>(offset));
+        s.insert(s.end(), off.begin(), off.end());
+        s.push_back(0x0b);
+        put_u32(s, static_cast<uint32_t>(funcs.size()));
+        for (uint32_t f : funcs) put_u32(s, f);
+      }
+    });
     section(out, 10, funcs_.size(), [&](Bytes& s) {
       for (const auto& f : funcs_) {
         Bytes body;
@@ -254,6 +297,9 @@ class ModuleBuilder {
   std::vector<Bytes> imports_;
   uint32_t num_imported_funcs_ = 0;
   std::vector<Func> funcs_;
+  bool has_table_ = false;
+  uint32_t table_min_ = 0;
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> elems_;
   bool has_memory_ = false;
   uint32_t memory_min_ = 0;
   std::vector<Bytes> globals_;

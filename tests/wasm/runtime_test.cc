@@ -436,3 +436,62 @@ TEST(Runtime, HostileBodyCompilesInLinearTime) {
 
 }  // namespace
 }  // namespace cloister::wasm
+
+namespace cloister::wasm {
+namespace {
+
+// call_indirect through a table shared between instances compares function
+// types structurally, whatever their indices in each module.
+TEST(Runtime, CallIndirectAcrossInstancesChecksTypesStructurally) {
+  ModuleBuilder a;
+  const uint32_t unary = a.type({I32}, {I32});
+  const uint32_t inc =
+      a.func(unary, {}, code({testing::local_get(0), testing::i32_const(1), op({0x6a})}), "inc");
+  a.table(3, "tab");
+  a.elem(0, {inc});
+  Store store;
+  Instance* first = instantiate_ok(store, load(a.build()));
+  ASSERT_NE(first, nullptr);
+
+  ModuleBuilder b;
+  b.type({I64}, {});                           // type 0: unrelated
+  const uint32_t same = b.type({I32}, {I32});  // type 1: equal to A's type 0
+  const uint32_t other = b.type({I64}, {I32});
+  b.import_table("a", "tab", 3);
+  // call(i) = call_indirect (type same) (10, i)
+  b.func(b.type({I32}, {I32}), {},
+         code({testing::i32_const(10), testing::local_get(0), testing::call_indirect(same, 0)}),
+         "call");
+  b.func(b.type({I32}, {I32}), {},
+         code({testing::i64_const(10), testing::local_get(0), testing::call_indirect(other, 0)}),
+         "call_wrong_type");
+  ImportMap imports;
+  imports.define_instance("a", *first);
+  Instance* second = instantiate_ok(store, load(b.build()), imports);
+  ASSERT_NE(second, nullptr);
+
+  const Value zero[] = {Value::i32(0)};
+  auto r = invoke(*second, "call", zero);
+  ASSERT_TRUE(r.has_value()) << r.failure().message();
+  EXPECT_EQ((*r)[0], Value::i32(11));
+  auto mismatch = invoke(*second, "call_wrong_type", zero);
+  ASSERT_FALSE(mismatch.has_value());
+  EXPECT_EQ(mismatch.failure().reason, "indirect call type mismatch");
+  const Value one[] = {Value::i32(1)};
+  EXPECT_EQ(invoke(*second, "call", one).failure().reason, "uninitialized element 1");
+  const Value five[] = {Value::i32(5)};
+  EXPECT_EQ(invoke(*second, "call", five).failure().reason, "undefined element");
+
+  // The embedder can fill the table too; the call sees it.
+  TableInst* table = first->exported_table("tab");
+  ASSERT_NE(table, nullptr);
+  ASSERT_TRUE(table->set(1, Value::funcref(first->exported_func("inc"))).has_value());
+  EXPECT_EQ((*invoke(*second, "call", one))[0], Value::i32(11));
+  EXPECT_FALSE(table->set(1, Value::i32(0)).has_value());
+  EXPECT_FALSE(table->get(3).has_value());
+  EXPECT_EQ(table->grow(2, Value::null_ref(ValType::FuncRef)), std::optional<uint32_t>(3));
+  EXPECT_EQ(table->size(), 5u);
+}
+
+}  // namespace
+}  // namespace cloister::wasm
