@@ -50,8 +50,11 @@ void add_all(std::vector<Failure>* out, const std::vector<Failure>& more) {
 void check_window(const std::string& name, TimePoint from, TimePoint until, TimePoint at,
                   std::vector<Failure>* out) {
   if (at < from)
-    out->push_back({FailureKind::NotYetValid, name + ": not valid before " + format_rfc3339(from) +
-                                                  " (checked at " + format_rfc3339(at) + ")"});
+    out->push_back(
+        {FailureKind::NotYetValid,
+         name + ": not valid before " +
+             (from == TimePoint::max() ? std::string("year 2262") : format_rfc3339(from)) +
+             " (checked at " + format_rfc3339(at) + ")"});
   else if (at > until)
     out->push_back({FailureKind::Expired, name + ": expired at " + format_rfc3339(until) +
                                               " (checked at " + format_rfc3339(at) + ")"});
@@ -271,12 +274,12 @@ DcapVerifier::State::State(std::optional<Collateral> collateral) {
       tcb_info.doc ? nlohmann::json(tcb_info.doc->tcb_evaluation_data_number) : nullptr;
   info["tcb_info_valid"] =
       tcb_info.doc
-          ? nlohmann::json(window_text(tcb_info.doc->issue_date, tcb_info.doc->next_update))
+          ? nlohmann::json(tcb_info.doc->issue_date_text + ".." + tcb_info.doc->next_update_text)
           : nullptr;
-  info["qe_identity_valid"] =
-      qe_identity.doc
-          ? nlohmann::json(window_text(qe_identity.doc->issue_date, qe_identity.doc->next_update))
-          : nullptr;
+  info["qe_identity_valid"] = qe_identity.doc
+                                  ? nlohmann::json(qe_identity.doc->issue_date_text + ".." +
+                                                   qe_identity.doc->next_update_text)
+                                  : nullptr;
   info["pck_crl_valid"] =
       pck_crl_window
           ? nlohmann::json(window_text(pck_crl_window->not_before, pck_crl_window->not_after))
