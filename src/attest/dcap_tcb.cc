@@ -29,17 +29,17 @@ void evaluate_tdx_module(const TcbInfo& info, const TdxReportBody& tdx, TcbEvalu
     out->failures.push_back({FailureKind::TcbNotSupported, "tdx_module: " + std::move(msg)});
   };
   const Bytes mrsignerseam(tdx.mr_signer_seam.begin(), tdx.mr_signer_seam.end());
-  if (version == 0) {
-    // No module identity: the quote is judged against the default "tdxModule".
-    if (!info.tdx_module) return;
+  // The TCB Info's default module ("tdxModule") is checked for every quote
+  // (QVL 4.1.2.4.11); a module version also selects its own identity below.
+  if (info.tdx_module) {
     if (info.tdx_module->mrsigner != mrsignerseam)
       mismatch("MRSIGNERSEAM " + to_hex(mrsignerseam) + " is not the TDX module signer " +
                to_hex(info.tdx_module->mrsigner));
     if (!masked_equal(tdx.seam_attributes, info.tdx_module->attributes_mask,
                       info.tdx_module->attributes))
       mismatch("SEAM attributes " + to_hex(tdx.seam_attributes) + " do not match");
-    return;
   }
+  if (version == 0) return;
   char id[8];
   std::snprintf(id, sizeof(id), "TDX_%02X", version);
   out->module_id = id;

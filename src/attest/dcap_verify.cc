@@ -318,6 +318,12 @@ std::shared_ptr<const DcapVerifier::State::PckEntry> DcapVerifier::State::build_
   entry->chain = std::move(*chain);
   collect_windows(entry->chain, "pck_chain", root.get(), pinned_spki, &entry->windows,
                   &entry->failures);
+  // QVL 4.1.2.4.4: the leaf must be a PCK certificate, not some other Intel certificate.
+  if (x509::subject_cn(entry->chain.front().get()).find("SGX PCK Certificate") == std::string::npos)
+    entry->failures.push_back(
+        {FailureKind::CertChainInvalid, "pck_chain: the leaf '" +
+                                            x509::subject_cn(entry->chain.front().get()) +
+                                            "' is not an SGX PCK Certificate"});
   if (auto ext = pck_extensions(entry->chain.front().get())) {
     entry->ext = *ext;
   } else {
