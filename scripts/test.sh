@@ -40,7 +40,7 @@ step "ASan+UBSan tests"
 step "fuzz build (clang-16, libFuzzer + ASan + UBSan)"
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLOISTER_FUZZ=ON -DCLOISTER_BENCH=OFF \
   -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16
-cmake --build build-fuzz -j"$jobs"
+cmake --build build-fuzz -j"$jobs" --target fuzzers
 
 step "fuzzing each target for ${fuzz_seconds}s"
 shopt -s nullglob
