@@ -19,6 +19,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "attest/claims.h"
@@ -159,7 +160,11 @@ Verification verify(std::span<const uint8_t> quote_bytes, const VerifyInputs& in
 // Time-dependent checks are repeated for every call. Thread-safe.
 class DcapVerifier {
  public:
-  explicit DcapVerifier(std::optional<Collateral> collateral);
+  explicit DcapVerifier(std::optional<Collateral> collateral)
+      : DcapVerifier(std::move(collateral), kIntelSgxRootCaPem) {}
+  // Trusts another root (one PEM certificate, pinned by its key) instead of the
+  // Intel SGX Root CA: for tests with a private PKI, never for real evidence.
+  DcapVerifier(std::optional<Collateral> collateral, std::string_view root_ca_pem);
   ~DcapVerifier();
   DcapVerifier(DcapVerifier&&) noexcept;
   DcapVerifier& operator=(DcapVerifier&&) noexcept;

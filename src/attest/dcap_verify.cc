@@ -131,7 +131,7 @@ struct DcapVerifier::State {
   mutable std::unordered_map<std::string, std::shared_ptr<EVP_PKEY>> key_cache;
   Result<std::shared_ptr<EVP_PKEY>> attestation_key(std::span<const uint8_t> xy) const;
 
-  explicit State(std::optional<Collateral> collateral);
+  State(std::optional<Collateral> collateral, std::string_view root_pem);
   std::shared_ptr<const PckEntry> pck_entry(const Quote& quote) const;
   std::shared_ptr<const PckEntry> build_pck_entry(const Quote& quote) const;
   void check_times(TimePoint at, std::vector<Failure>* out) const;
@@ -198,13 +198,16 @@ void DcapVerifier::State::load_signed(const std::string& json, std::span<const u
   out->authentic = chain_ok && sig.has_value();
 }
 
-DcapVerifier::State::State(std::optional<Collateral> collateral) {
-  auto roots = x509::load_certs_pem(std::span<const uint8_t>(
-      reinterpret_cast<const uint8_t*>(kIntelSgxRootCaPem), std::strlen(kIntelSgxRootCaPem)));
-  pinned_spki = *from_hex(kIntelRootSpkiSha256);
-  // The embedded root is a compile-time constant: failing to load it is a build defect.
-  if (roots && !roots->empty() && x509::spki_sha256(roots->front().get()) == pinned_spki)
+DcapVerifier::State::State(std::optional<Collateral> collateral, std::string_view root_pem) {
+  auto roots = x509::load_certs_pem(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(root_pem.data()), root_pem.size()));
+  if (roots && roots->size() == 1) {
     root = std::move(roots->front());
+    pinned_spki = x509::spki_sha256(root.get());
+  }
+  // The embedded Intel root must carry the published key; anything else is a build defect.
+  if (root_pem == kIntelSgxRootCaPem && pinned_spki != *from_hex(kIntelRootSpkiSha256))
+    root.reset();
   if (!collateral) return;
   have_collateral = true;
   const Collateral& c = *collateral;
@@ -386,8 +389,8 @@ Result<std::shared_ptr<EVP_PKEY>> DcapVerifier::State::attestation_key(
   return shared;
 }
 
-DcapVerifier::DcapVerifier(std::optional<Collateral> collateral)
-    : state_(std::make_unique<State>(std::move(collateral))) {}
+DcapVerifier::DcapVerifier(std::optional<Collateral> collateral, std::string_view root_ca_pem)
+    : state_(std::make_unique<State>(std::move(collateral), root_ca_pem)) {}
 DcapVerifier::~DcapVerifier() = default;
 DcapVerifier::DcapVerifier(DcapVerifier&&) noexcept = default;
 DcapVerifier& DcapVerifier::operator=(DcapVerifier&&) noexcept = default;
@@ -397,7 +400,7 @@ Verification DcapVerifier::verify(std::span<const uint8_t> bytes, TimePoint at) 
   const State& s = *state_;
   auto& failures = v.failures;
   if (!s.root) {
-    failures.push_back({FailureKind::Malformed, "the embedded Intel SGX Root CA does not load"});
+    failures.push_back({FailureKind::Malformed, "the root CA certificate does not load"});
     return v;
   }
   auto parsed = parse_quote(bytes, &v.notes);
