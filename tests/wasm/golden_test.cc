@@ -7,7 +7,8 @@
 // hand-assembled there) and <case>.expected, the exact text the engine must
 // produce. The first line "golden: ..." in <case>.wat says what to do:
 //   load                      decode + validate + compile
-//   instantiate               ... then instantiate without imports
+//   instantiate               ... then instantiate; the only import offered is
+//                             env.fail, a host function () -> () that traps
 //   invoke EXPORT             ... then call EXPORT with zero arguments
 // followed by options: fuel=N and EngineLimits fields (max_call_depth=N,
 // max_memory_pages=N, max_table_elements=N, max_locals_per_function=N,
@@ -122,8 +123,16 @@ Result<std::string> run_case(const std::string& name) {
   if (d.action == "load") return std::string("ok");
   Store store(d.limits);
   store.set_fuel(d.fuel);
-  ImportMap no_imports;
-  auto instance = instantiate(store, *module, no_imports.resolver());
+  // The only importable thing: env.fail, a host function () -> () that traps.
+  ImportMap imports;
+  imports.define("env", "fail",
+                 store.create_host_func(
+                     FuncType{},
+                     [](Caller&, std::span<const Value>, std::span<Value>) -> Outcome<void> {
+                       return Failure::host_trap("refused by the host");
+                     },
+                     "env.fail"));
+  auto instance = instantiate(store, *module, imports.resolver());
   if (!instance) return instance.failure().message();
   if (d.action == "instantiate") return std::string("ok");
   FuncInst* func = (*instance)->exported_func(d.export_name);
