@@ -25,9 +25,11 @@ dest=${1:-"$here/../shared/testdata/wasm-spec"}
 command -v git >/dev/null || { echo "fetch-wasm-spec: git is required" >&2; exit 1; }
 command -v wast2json >/dev/null || { echo "fetch-wasm-spec: wast2json (WABT >= 1.0.41) is required" >&2; exit 1; }
 version=$(wast2json --version 2>/dev/null || echo 0)
-case "$version" in
-  1.0.3*|1.0.40|1.0.2*|1.0.1*) echo "fetch-wasm-spec: wast2json $version is too old (need >= 1.0.41)" >&2; exit 1 ;;
-esac
+oldest=$(printf '%s\n%s\n' "$version" 1.0.41 | sort -V | head -n 1)
+if [ "$oldest" != 1.0.41 ]; then
+  echo "fetch-wasm-spec: wast2json $version is too old (need >= 1.0.41)" >&2
+  exit 1
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
