@@ -35,16 +35,31 @@ void ExecState::ensure_stack() {
 
 Outcome<void> call_host(Store& store, FuncInst* func, uint64_t* fp, Instance* caller) {
   const FuncType& t = func->type();
-  std::vector<Value> args;
-  args.reserve(t.params.size());
-  for (size_t i = 0; i < t.params.size(); ++i) args.push_back(Value::from_raw(t.params[i], fp[i]));
-  std::vector<Value> results;
-  results.reserve(t.results.size());
-  for (ValType r : t.results) results.push_back(Value::zero(r));
+  const size_t n = t.params.size();
+  const size_t m = t.results.size();
+  // Most host functions (WASI's included) take a handful of values: keep
+  // them on the native stack, and only allocate for long signatures.
+  constexpr size_t kInline = 16;
+  std::array<Value, kInline> inline_args;
+  std::array<Value, kInline> inline_results;
+  std::vector<Value> heap_args;
+  std::vector<Value> heap_results;
+  std::span<Value> args(inline_args.data(), n);
+  std::span<Value> results(inline_results.data(), m);
+  if (n > kInline) {
+    heap_args.resize(n);
+    args = heap_args;
+  }
+  if (m > kInline) {
+    heap_results.resize(m);
+    results = heap_results;
+  }
+  for (size_t i = 0; i < n; ++i) args[i] = Value::from_raw(t.params[i], fp[i]);
+  for (size_t i = 0; i < m; ++i) results[i] = Value::zero(t.results[i]);
   Caller c(store, caller);
-  Outcome<void> r = (*func->host_)(c, args, results);
+  Outcome<void> r = (*func->host_)(c, std::span<const Value>(args), results);
   if (!r) return r;
-  for (size_t i = 0; i < results.size(); ++i) {
+  for (size_t i = 0; i < m; ++i) {
     if (results[i].type() != t.results[i]) {
       return Failure::error("host function " + func->host_name_ + " returned a " +
                             std::string(to_string(results[i].type())) + " for a " +

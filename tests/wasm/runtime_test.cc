@@ -495,3 +495,44 @@ TEST(Runtime, CallIndirectAcrossInstancesChecksTypesStructurally) {
 
 }  // namespace
 }  // namespace cloister::wasm
+
+namespace cloister::wasm {
+namespace {
+
+// Host signatures longer than the inline argument buffer still work.
+TEST(Runtime, HostFunctionWithManyParametersAndResults) {
+  constexpr uint32_t kCount = 20;
+  std::vector<ValType> many(kCount, I32);
+  ModuleBuilder b;
+  const uint32_t host = b.import_func("env", "spread", b.type(many, many));
+  Bytes body;
+  for (uint32_t i = 0; i < kCount; ++i) {
+    const Bytes c = testing::i32_const(static_cast<int32_t>(i));
+    body.insert(body.end(), c.begin(), c.end());
+  }
+  const Bytes call = testing::call(host);
+  body.insert(body.end(), call.begin(), call.end());
+  // Sum all results.
+  for (uint32_t i = 1; i < kCount; ++i) body.push_back(0x6a);
+  b.func(b.type({}, {I32}), {}, body, "run");
+  Store store;
+  ImportMap imports;
+  imports.define("env", "spread",
+                 store.create_host_func(FuncType{many, many},
+                                        [](Caller&, std::span<const Value> args,
+                                           std::span<Value> results) -> Outcome<void> {
+                                          // Each result is its argument times 2.
+                                          for (size_t i = 0; i < args.size(); ++i) {
+                                            results[i] = Value::i32(args[i].i32() * 2);
+                                          }
+                                          return {};
+                                        }));
+  Instance* inst = instantiate_ok(store, load(b.build()), imports);
+  ASSERT_NE(inst, nullptr);
+  auto r = invoke(*inst, "run", {});
+  ASSERT_TRUE(r.has_value()) << r.failure().message();
+  EXPECT_EQ((*r)[0], Value::i32(2 * (kCount * (kCount - 1) / 2)));
+}
+
+}  // namespace
+}  // namespace cloister::wasm
