@@ -262,7 +262,17 @@ Claims claims_from(const Evidence& ev) {
   return c;
 }
 
-Verification verify(std::span<const uint8_t> bytes, const VerifyInputs& in) {
+namespace {
+
+// A trusted host key: its canonical SPKI DER and, when already parsed (by a
+// Verifier), the key itself.
+struct TrustedKey {
+  Bytes der;
+  EVP_PKEY* key = nullptr;  // borrowed; null when not parsed yet
+};
+
+Verification verify_with(std::span<const uint8_t> bytes, std::span<const TrustedKey> trusted,
+                         TimePoint at) {
   Verification v;
   auto parsed = parse(bytes);
   if (!parsed) {
@@ -274,14 +284,32 @@ Verification verify(std::span<const uint8_t> bytes, const VerifyInputs& in) {
   if (ev.trailing_bytes != 0)
     v.notes.push_back("kvm evidence: " + std::to_string(ev.trailing_bytes) +
                       " trailing bytes after the signature ignored");
+  const std::string fingerprint = v.claims.details["host_key_sha256"].get<std::string>();
 
-  const std::string fingerprint = key_fingerprint(ev.host_public_key);
-  auto key = parse_spki(ev.host_public_key);
-  if (!key) {
-    v.failures.push_back({FailureKind::Malformed, "kvm evidence: " + key.error().message()});
-    return v;
+  // Trust: the host key must be one the verifier was told to trust. Keys are
+  // compared as canonical SPKI DER (load_host_public_key and create() write
+  // that), so PEM, DER and certificate inputs agree; a non-canonical encoding
+  // in the evidence is re-encoded before comparing.
+  const TrustedKey* match = nullptr;
+  for (const auto& t : trusted)
+    if (t.der == ev.host_public_key) match = &t;
+  PkeyPtr owned;
+  EVP_PKEY* key = match != nullptr ? match->key : nullptr;
+  if (key == nullptr) {
+    auto k = parse_spki(ev.host_public_key);
+    if (!k) {
+      v.failures.push_back({FailureKind::Malformed, "kvm evidence: " + k.error().message()});
+      return v;
+    }
+    owned = std::move(*k);
+    key = owned.get();
+    if (match == nullptr) {
+      auto canonical = public_key_der(key);
+      for (const auto& t : trusted)
+        if (canonical && t.der == *canonical) match = &t;
+    }
   }
-  auto alg = algorithm_of(key->get());
+  auto alg = algorithm_of(key);
   if (!alg) {
     v.failures.push_back({FailureKind::Unsupported, "kvm evidence: " + alg.error().message()});
     return v;
@@ -295,9 +323,9 @@ Verification verify(std::span<const uint8_t> bytes, const VerifyInputs& in) {
     MdCtxPtr ctx(EVP_MD_CTX_new());
     const bool ok =
         ctx &&
-        EVP_DigestVerifyInit_ex(ctx.get(), nullptr,
-                                ev.algorithm == SignatureAlgorithm::Ed25519 ? nullptr : "SHA256",
-                                nullptr, nullptr, key->get(), nullptr) == 1 &&
+        EVP_DigestVerifyInit(ctx.get(), nullptr,
+                             ev.algorithm == SignatureAlgorithm::Ed25519 ? nullptr : EVP_sha256(),
+                             nullptr, key) == 1 &&
         EVP_DigestVerify(ctx.get(), ev.signature.data(), ev.signature.size(), bytes.data(),
                          ev.signed_size) == 1;
     if (!ok)
@@ -307,29 +335,59 @@ Verification verify(std::span<const uint8_t> bytes, const VerifyInputs& in) {
                " bytes does not verify with the host key (SHA-256 " + fingerprint + ")"});
   }
 
-  // Trust: the host key must be one the verifier was told to trust. The
-  // comparison is over re-encoded SPKI DER, so PEM/DER/cert inputs agree.
-  if (in.trusted_host_keys.empty()) {
+  if (trusted.empty()) {
     v.failures.push_back({FailureKind::CollateralMissing,
                           "kvm evidence: no trusted host keys were given, so the host key "
                           "(SHA-256 " +
                               fingerprint + ") cannot be trusted"});
-  } else {
-    auto canonical = public_key_der(key->get());
-    bool trusted = false;
-    for (const auto& k : in.trusted_host_keys) trusted = trusted || (canonical && k == *canonical);
-    if (!trusted)
-      v.failures.push_back(
-          {FailureKind::CertChainInvalid,
-           "kvm evidence: host key (SHA-256 " + fingerprint + ") is not one of the " +
-               std::to_string(in.trusted_host_keys.size()) + " trusted host keys"});
+  } else if (match == nullptr) {
+    v.failures.push_back({FailureKind::CertChainInvalid, "kvm evidence: host key (SHA-256 " +
+                                                             fingerprint + ") is not one of the " +
+                                                             std::to_string(trusted.size()) +
+                                                             " trusted host keys"});
   }
 
-  if (v.claims.evidence_time && *v.claims.evidence_time > in.at + kClockSkew)
+  if (v.claims.evidence_time && *v.claims.evidence_time > at + kClockSkew)
     v.failures.push_back({FailureKind::NotYetValid,
                           "kvm evidence: timestamp " + format_rfc3339(*v.claims.evidence_time) +
-                              " is after the verification time " + format_rfc3339(in.at)});
+                              " is after the verification time " + format_rfc3339(at)});
   return v;
+}
+
+}  // namespace
+
+Verification verify(std::span<const uint8_t> bytes, const VerifyInputs& in) {
+  std::vector<TrustedKey> trusted;
+  for (const auto& k : in.trusted_host_keys) trusted.push_back({k, nullptr});
+  return verify_with(bytes, trusted, in.at);
+}
+
+struct Verifier::Impl {
+  std::vector<PkeyPtr> keys;
+  std::vector<TrustedKey> trusted;
+};
+
+Verifier::Verifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Verifier::~Verifier() = default;
+Verifier::Verifier(Verifier&&) noexcept = default;
+Verifier& Verifier::operator=(Verifier&&) noexcept = default;
+
+Result<Verifier> Verifier::create(const std::vector<Bytes>& trusted_host_keys) {
+  auto impl = std::make_unique<Impl>();
+  for (size_t i = 0; i < trusted_host_keys.size(); ++i) {
+    auto key = parse_spki(trusted_host_keys[i]);
+    if (!key)
+      return Unexpected(key.error().with_context("trusted host key #" + std::to_string(i + 1)));
+    CLOISTER_TRY(algorithm_of(key->get()));
+    CLOISTER_TRY_ASSIGN(Bytes der, public_key_der(key->get()));
+    impl->trusted.push_back({std::move(der), key->get()});
+    impl->keys.push_back(std::move(*key));
+  }
+  return Verifier(std::move(impl));
+}
+
+Verification Verifier::verify(std::span<const uint8_t> bytes, TimePoint at) const {
+  return verify_with(bytes, impl_->trusted, at);
 }
 
 }  // namespace cloister::attest::kvm

@@ -28,6 +28,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -101,5 +102,24 @@ Claims claims_from(const Evidence& ev);
 // Parses, checks the signature and that the host key is trusted. Claims are
 // filled whenever the evidence parses.
 Verification verify(std::span<const uint8_t> bytes, const VerifyInputs& in);
+
+// For many verifications against the same trusted keys (a steward): the keys
+// are parsed once, so evidence signed by a trusted key costs one signature
+// verification plus parsing. Same checks and results as verify().
+class Verifier {
+ public:
+  // Fails when a key is not a P-256 or Ed25519 SubjectPublicKeyInfo.
+  static Result<Verifier> create(const std::vector<Bytes>& trusted_host_keys);
+  ~Verifier();
+  Verifier(Verifier&&) noexcept;
+  Verifier& operator=(Verifier&&) noexcept;
+
+  Verification verify(std::span<const uint8_t> bytes, TimePoint at) const;
+
+ private:
+  struct Impl;
+  explicit Verifier(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace cloister::attest::kvm

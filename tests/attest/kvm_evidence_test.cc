@@ -164,6 +164,31 @@ TEST_P(KvmEvidence, EveryTruncationIsMalformed) {
   }
 }
 
+TEST_P(KvmEvidence, CachingVerifierGivesTheSameResults) {
+  Key k = key(), other = key();
+  Bytes good = *create(inputs(), k.get());
+  Bytes untrusted = *create(inputs(), other.get());
+  Bytes tampered = good;
+  tampered[20] ^= 1;
+  auto spki = *public_key_der(k.get());
+  auto verifier = Verifier::create({spki});
+  ASSERT_TRUE(verifier.has_value()) << verifier.error().message();
+  const TimePoint at = t("2026-11-27T12:01:00Z");
+  for (const Bytes* ev : {&good, &untrusted, &tampered}) {
+    Verification a = verify(*ev, {{spki}, at});
+    Verification b = verifier->verify(*ev, at);
+    ASSERT_EQ(a.failures.size(), b.failures.size()) << failures(a) << "\n" << failures(b);
+    for (size_t i = 0; i < a.failures.size(); ++i) {
+      EXPECT_EQ(a.failures[i].kind, b.failures[i].kind);
+      EXPECT_EQ(a.failures[i].message, b.failures[i].message);
+    }
+    EXPECT_EQ(claims_to_json(a.claims), claims_to_json(b.claims));
+  }
+  EXPECT_TRUE(verifier->verify(good, at).verified());
+  EXPECT_TRUE(has_failure(verifier->verify(untrusted, at), FailureKind::CertChainInvalid));
+  EXPECT_TRUE(has_failure(verifier->verify(tampered, at), FailureKind::ReportSignatureInvalid));
+}
+
 INSTANTIATE_TEST_SUITE_P(Algorithms, KvmEvidence, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "Ed25519" : "EcdsaP256"; });
 
@@ -200,6 +225,14 @@ TEST(KvmEvidenceFormat, RejectsBadHeaderFields) {
   Bytes magic = good;
   magic[0] = 'X';
   EXPECT_NE(parse(magic).error().message().find("bad magic"), std::string::npos);
+}
+
+TEST(KvmEvidenceFormat, CachingVerifierRejectsBadTrustedKeys) {
+  auto v = Verifier::create({Bytes{1, 2, 3}});
+  ASSERT_FALSE(v.has_value());
+  EXPECT_NE(v.error().message().find("trusted host key #1"), std::string::npos);
+  Key p384(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"));
+  EXPECT_FALSE(Verifier::create({*public_key_der(p384.get())}).has_value());
 }
 
 TEST(KvmEvidenceFormat, MeasurementSeparatesComponents) {
