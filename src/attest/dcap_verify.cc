@@ -182,7 +182,19 @@ void DcapVerifier::State::load_signed(const std::string& json, std::span<const u
     chain_ok = false;
     out->failures.push_back(std::move(f));
   }
-  auto key = X509_get0_pubkey(out->chain.front().get());
+  // Only Intel's TCB Signing certificate, issued directly by the root, may sign
+  // collateral: any other key under the root (a PCK, whose private key lives in
+  // a platform that may be compromised) must not be able to vouch for a TCB.
+  const X509* signer = out->chain.front().get();
+  const size_t below_root =
+      out->chain.size() - (x509::spki_sha256(out->chain.back().get()) == pinned_spki ? 1 : 0);
+  if (x509::subject_cn(signer).find("SGX TCB Signing") == std::string::npos || below_root != 1) {
+    out->failures.push_back({FailureKind::CertChainInvalid,
+                             chain_name + ": the signer '" + x509::subject_cn(signer) +
+                                 "' is not a TCB Signing certificate issued by the root"});
+    chain_ok = false;
+  }
+  auto key = X509_get0_pubkey(signer);
   const std::string& body = out->doc->signed_body.body;
   auto sig = x509::verify_p256_rs(
       key, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()),

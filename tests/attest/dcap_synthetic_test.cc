@@ -379,6 +379,26 @@ TEST(DcapSynthetic, PlatformBelowEveryLevelIsNotSupported) {
   EXPECT_TRUE(v.claims.tcb_status.empty());
 }
 
+TEST(DcapSynthetic, CollateralSignedByAnotherKeyUnderTheRootIsRejected) {
+  Platform p;
+  // A PCK key (chains to the root through the Platform CA) signs the TCB Info
+  // and QE Identity: the signatures verify, but the signer is not allowed.
+  Platform forged;
+  forged.root = std::move(p.root);
+  forged.ca = std::move(p.ca);
+  forged.pck = std::move(p.pck);
+  forged.tcb_signer.key.reset(EVP_PKEY_dup(forged.pck.key.get()));
+  forged.tcb_signer.cert.reset(X509_dup(forged.pck.cert.get()));
+  Collateral c = forged.collateral();
+  const std::string chain =
+      pem(forged.pck.cert.get()) + pem(forged.ca.cert.get()) + forged.root_pem();
+  c.tcb_info_issuer_chain.assign(chain.begin(), chain.end());
+  c.qe_identity_issuer_chain = c.tcb_info_issuer_chain;
+  Verification v = DcapVerifier(c, forged.root_pem()).verify(forged.quote(), kAt);
+  EXPECT_GE(std::ranges::count(kinds(v), FailureKind::CertChainInvalid), 2) << all(v);
+  EXPECT_TRUE(v.claims.tcb_status.empty());
+}
+
 TEST(DcapSynthetic, WrongQeAndWrongPlatformAreRejected) {
   Platform p;
   auto other_fmspc = kFmspc;
