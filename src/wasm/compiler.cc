@@ -451,12 +451,16 @@ class FunctionCompiler {
     const uint32_t from = height() - arity;
     if (target.kind == Control::Kind::Function) {
       if (arity == 1 && stack_[from].kind == Entry::Kind::Local) {
-        emit(IrOp::Return, stack_[from].local, 1);
+        emit(IrOp::Return1, stack_[from].local);
         return ok();
       }
       // Home slots of pending entries are free, so filling them is harmless.
       for (uint32_t h = from; h < height(); ++h) move_entry(h, slot(h));
-      emit(IrOp::Return, slot(from), arity);
+      if (arity == 1) {
+        emit(IrOp::Return1, slot(from));
+      } else {
+        emit(IrOp::Return, slot(from), arity);
+      }
       return ok();
     }
     for (uint32_t i = 0; i < arity; ++i) move_entry(from + i, slot(target.base + i));
@@ -471,7 +475,7 @@ class FunctionCompiler {
     if (out_.num_results == 1 && top_is_fresh_result()) {
       patch(producer_dst_, 0);
       producer_dst_ = kNoFixup;
-      emit(IrOp::Return, 0, 1);
+      emit(IrOp::Return1, 0);
       return ok();
     }
     return emit_branch(controls_.front());

@@ -288,12 +288,18 @@ L_BrTable : {
   pc = code + pc[3 + i];
   NEXT();
 }
+L_Return1:
+  fp[0] = SLOT(1);
+  goto do_return;
 L_Return : {
   const uint32_t src = pc[1];
   const uint32_t m = pc[2];
   if (src != 0) {
     for (uint32_t i = 0; i < m; ++i) fp[i] = fp[src + i];
   }
+  goto do_return;
+}
+do_return : {
   const CallRecord& r = *--ftop;
   if (r.return_pc == nullptr) goto done;  // the entry function returned
   pc = r.return_pc;

@@ -22,6 +22,7 @@
 //   BrIf / BrIfNot         : BrIf cond target
 //   BrTable                : BrTable index count target_0 .. target_count (the last is the default)
 //   Return                 : Return first_result_slot result_count
+//   Return1                : Return1 result_slot     (the common single-result case)
 //   Call                   : Call func_index base        (args at base.., results written at
 //   base..) CallIndirect           : CallIndirect type_index table_index index_slot base Select :
 //   Select d a b cond GlobalGet / GlobalSet  : GlobalGet d global  /  GlobalSet a global TableGet
@@ -56,14 +57,14 @@ namespace cloister::wasm {
 // other rows are ever emitted); the rest are internal.
 // Binary operations that also exist with a constant second operand
 // ("<name>Imm d a imm": imm is 32 bits, sign-extended for i64 operations).
-#define CLOISTER_IR_IMM_OPS(X)                                                                  \
-  X(I32Add)                                                                                     \
-  X(I32Sub)                                                                                     \
-  X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Eq) X(I32Ne)      \
-      X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) X(I32GeU) X(I64Add) \
-          X(I64Sub) X(I64Mul) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU)      \
-              X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU)     \
-                  X(I64GeS) X(I64GeU)
+#define CLOISTER_IR_IMM_OPS(X)                                                                     \
+  X(I32Add)                                                                                        \
+  X(I32Sub)                                                                                        \
+  X(I32Mul)                                                                                        \
+  X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Eq) X(I32Ne) X(I32LtS)         \
+      X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) X(I32GeU) X(I64Add) X(I64Sub)    \
+          X(I64Mul) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU) X(I64Eq) X(I64Ne) \
+              X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) X(I64GeS) X(I64GeU)
 
 // i32 comparisons fused with a conditional branch ("BrIf<name> a b target"
 // and "BrIf<name>Imm a imm target"): a loop's exit test is one operation.
@@ -78,7 +79,8 @@ namespace cloister::wasm {
   X(Const64)                     \
   X(BrIfNot)                     \
   X(Fuel)                        \
-  X(CallInternal)
+  X(CallInternal)                \
+  X(Return1)
 
 enum class IrOp : uint32_t {
 #define WASM_OPCODE(res, t1, t2, t3, mem, prefix, code, name, text, imm) name,
