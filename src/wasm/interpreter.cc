@@ -306,11 +306,10 @@ do_return : {
   fp = r.fp;
   cur = r.func;
   code = r.code;
-  if (cur->instance_ != inst) {
-    ENTER_INSTANCE(cur->instance_);
-  } else {
-    RELOAD_MEMORY();
-  }
+  // Within one instance the memory cache is already current: every
+  // instruction that can grow memory (memory.grow, host calls, entering
+  // another instance) refreshes the cache this whole run() shares.
+  if (cur->instance_ != inst) ENTER_INSTANCE(cur->instance_);
   NEXT();
 }
 L_Call:

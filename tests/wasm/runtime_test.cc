@@ -536,3 +536,30 @@ TEST(Runtime, HostFunctionWithManyParametersAndResults) {
 
 }  // namespace
 }  // namespace cloister::wasm
+
+namespace cloister::wasm {
+namespace {
+
+// A callee that grows memory: the caller must see the new size and bytes
+// (the interpreter caches the memory's base and size across calls).
+TEST(Runtime, CallerSeesMemoryGrownByCallee) {
+  ModuleBuilder b;
+  b.memory(1);
+  const uint32_t grow =
+      b.func(b.type({}, {}), {}, code({testing::i32_const(1), op({0x40, 0x00}), op({0x1a})}));
+  // run() = grow(); store 42 at 65536 + 8; load it back
+  b.func(
+      b.type({}, {I32}), {},
+      code({testing::call(grow), testing::i32_const(65536), testing::i32_const(42),
+            testing::mem_op(0x36, 2, 8), testing::i32_const(65536), testing::mem_op(0x28, 2, 8)}),
+      "run");
+  Store store;
+  Instance* inst = instantiate_ok(store, load(b.build()));
+  ASSERT_NE(inst, nullptr);
+  auto r = invoke(*inst, "run", {});
+  ASSERT_TRUE(r.has_value()) << r.failure().message();
+  EXPECT_EQ((*r)[0], Value::i32(42));
+}
+
+}  // namespace
+}  // namespace cloister::wasm
