@@ -30,7 +30,10 @@ step "release tests"
 (cd build && ctest --output-on-failure -j"$jobs")
 
 step "ASan+UBSan build"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLOISTER_SANITIZE=ON -DCLOISTER_BENCH=OFF
+# -O1 without debug info: sanitizer reports still name functions, and the
+# build takes about half the time of -O2 -g on CI's two cores.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1" \
+  -DCLOISTER_SANITIZE=ON -DCLOISTER_BENCH=OFF
 cmake --build build-asan -j"$jobs"
 
 step "ASan+UBSan tests"
@@ -38,7 +41,7 @@ step "ASan+UBSan tests"
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
 
 step "fuzz build (clang-16, libFuzzer + ASan + UBSan)"
-cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLOISTER_FUZZ=ON -DCLOISTER_BENCH=OFF \
+cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2" -DCLOISTER_FUZZ=ON -DCLOISTER_BENCH=OFF \
   -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16
 cmake --build build-fuzz -j"$jobs" --target fuzzers
 
