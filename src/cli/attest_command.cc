@@ -226,6 +226,11 @@ int run_verify(const VerifyArgs& a) {
                                         "memory)")
             << '\n';
   if (!v.claims.tcb_status.empty()) std::cout << "tcb status:   " << v.claims.tcb_status << '\n';
+  if (!v.claims.advisories.empty()) {
+    std::cout << "advisories:  ";
+    for (const auto& a : v.claims.advisories) std::cout << ' ' << a;
+    std::cout << '\n';
+  }
   for (const auto& [name, value] : v.claims.measurements)
     std::cout << "measurement:  " << name << " = " << to_hex(value) << '\n';
   if (decision) print_notes(std::cout, decision->notes);
