@@ -261,20 +261,27 @@ void register_attest_commands(CLI::App& app, int* exit_code) {
       "accepted, 1 verification failed, 2 policy rejected, 3 unreadable evidence, 4 bad policy, "
       "5 other bad input");
   verify_cmd->add_option("EVIDENCE", verify->evidence, "Evidence file")->required();
-  verify_cmd->add_option("--cert", verify->certs,
-                         "Certificate (DER or PEM), repeatable. SNP: VCEK/VLEK, then optionally "
-                         "ASK/ASVK and ARK; kvm: a trusted host certificate");
-  verify_cmd->add_option("--crl", verify->crls, "AMD KDS CRL (DER or PEM), repeatable");
+  verify_cmd
+      ->add_option("--cert", verify->certs,
+                   "Certificate (DER or PEM), repeatable. SNP: VCEK/VLEK, then optionally "
+                   "ASK/ASVK and ARK; kvm: a trusted host certificate")
+      ->allow_extra_args(false);
+  verify_cmd->add_option("--crl", verify->crls, "AMD KDS CRL (DER or PEM), repeatable")
+      ->allow_extra_args(false);
   verify_cmd->add_option("--collateral", verify->collateral,
                          "Intel collateral directory (tcb_info.json, qe_identity.json, "
                          "their issuer chains, pck_crl.der, pck_crl_issuer_chain.pem, "
                          "root_ca_crl.der)");
-  verify_cmd->add_option("--host-key", verify->host_keys,
-                         "kvm: a trusted host public key (PEM/DER), repeatable");
-  verify_cmd->add_option("--skip-check", verify->skip_checks,
-                         "Intel: waive a check the collateral cannot support, repeatable: "
-                         "pck_crl (no PCK CRL for the period), root_ca_crl_validity (root CA CRL "
-                         "newer than the quote). Waived failures are printed as notes");
+  verify_cmd
+      ->add_option("--host-key", verify->host_keys,
+                   "kvm: a trusted host public key (PEM/DER), repeatable")
+      ->allow_extra_args(false);
+  verify_cmd
+      ->add_option("--skip-check", verify->skip_checks,
+                   "Intel: waive a check the collateral cannot support, repeatable: "
+                   "pck_crl (no PCK CRL for the period), root_ca_crl_validity (root CA CRL "
+                   "newer than the quote). Waived failures are printed as notes")
+      ->allow_extra_args(false);
   verify_cmd->add_option("--policy", verify->policy, "Deployment policy (TOML, docs/policy.md)");
   verify_cmd->add_option("--at", verify->at,
                          "Verify as of this RFC 3339 time (default: now), e.g. "

@@ -313,6 +313,16 @@ TEST(AttestCli, BadOptions) {
   EXPECT_FALSE(no_cert.err.empty());
 }
 
+// Repeatable options take one value each, so they may come before EVIDENCE.
+TEST(AttestCli, OptionsBeforeTheEvidence) {
+  REQUIRE_CLI_AND_EVIDENCE();
+  json c = find_case("mstav-genoa-v3");
+  RunResult r = run_cloister({"attest", "verify", "--cert", path_of(c["certs"][0]), "--cert",
+                              path_of(c["certs"][1]), "--at", c["verify_at"].get<std::string>(),
+                              path_of(c["evidence"])});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST(AttestCli, PolicyDeniesMilanAcceptsGenoaAndTurin) {
   REQUIRE_CLI_AND_EVIDENCE();
   TempDir dir;
