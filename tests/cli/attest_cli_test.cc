@@ -371,6 +371,30 @@ TEST(AttestCli, PolicyOnIntelStatusAndDebug) {
   tdx.insert(tdx.end(), {"--policy", uptodate});
   EXPECT_EQ(run_cloister(tdx).exit_code, 0);
 
+  // TCB minimum, FMSPC deny-list and measurement allow-list on the real TDX quote
+  // (TEE_TCB_SVN[0] = 6, FMSPC b0c06f000000): every violated rule is reported.
+  const json tdx_case = find_case("dcapqvl-tdx-v4");
+  const std::string strict =
+      dir.write("tdx-strict.toml",
+                "[cpu]\ndeny_fmspcs = [\"b0c06f000000\"]\n[tcb.minimum]\ntdx_comp_00 = 7\n"
+                "[measurements]\nmrtd = [\"" +
+                    std::string(96, '0') + "\"]\n");
+  auto strict_args = verify_args(tdx_case);
+  strict_args.insert(strict_args.end(), {"--policy", strict, "--json"});
+  RunResult s = run_cloister(strict_args);
+  EXPECT_EQ(s.exit_code, 2) << s.err;
+  std::set<std::string> rules;
+  const json strict_doc = parse_json(s);
+  for (const auto& v : strict_doc["policy"]["violations"]) rules.insert(v["rule"]);
+  EXPECT_EQ(rules, (std::set<std::string>{"cpu.deny_fmspcs", "tcb.minimum.tdx_comp_00",
+                                          "measurements.mrtd"}));
+  const std::string exact =
+      dir.write("tdx-exact.toml", "[tcb.minimum]\ntdx_comp_00 = 6\n[measurements]\nmrtd = [\"" +
+                                      tdx_case["claims"]["mrtd"].get<std::string>() + "\"]\n");
+  auto exact_args = verify_args(tdx_case);
+  exact_args.insert(exact_args.end(), {"--policy", exact});
+  EXPECT_EQ(run_cloister(exact_args).exit_code, 0);
+
   // The default policy forbids debug guests: gsg-milan-v2 is one.
   const std::string empty = dir.write("empty.toml", "");
   auto debug = verify_args(find_case("gsg-milan-v2"));
