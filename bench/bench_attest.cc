@@ -7,7 +7,8 @@
 // P-256 verifies (QE report by the PCK, quote by the attestation key), so
 // their physical limits are the P-384 rate and half the P-256 rate.
 //
-// Run (Release build): build-rel/bench/bench_attest --benchmark_min_time=2
+// Run (Release build): build-rel/bench/bench_attest --benchmark_min_time=0.5
+//   --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 // Figures and the exact command: docs/attestation.md.
 #include <benchmark/benchmark.h>
 
