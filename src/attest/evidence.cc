@@ -8,6 +8,8 @@
 
 #include "attest/kvm_evidence.h"
 #include "attest/snp.h"
+#include "attest/snp_cert.h"
+#include "attest/x509.h"
 #include "base/byte_reader.h"
 #include "base/hex.h"
 
@@ -170,7 +172,8 @@ Result<EvidenceFormat> detect_evidence_format(std::span<const uint8_t> bytes) {
 }
 
 Result<ShownEvidence> show_evidence(std::span<const uint8_t> bytes,
-                                    std::optional<EvidenceFormat> format) {
+                                    std::optional<EvidenceFormat> format,
+                                    const std::vector<Bytes>& certs) {
   ShownEvidence out;
   if (format) {
     CLOISTER_TRY(check_format(bytes, *format));
@@ -187,7 +190,32 @@ Result<ShownEvidence> show_evidence(std::span<const uint8_t> bytes,
       }
       auto parsed = snp::parse_report(report, &out.notes);
       if (!parsed) return Unexpected(parsed.error().with_context("SEV-SNP report"));
-      out.claims = snp::claims_from_report(*parsed);
+      // The VCEK/VLEK's productName names the product of reports without
+      // CPUID fields (v2); it is only a label here, nothing is verified.
+      std::string product_name;
+      if (!certs.empty()) {
+        // A hint only: a certificate that cannot be read leaves the product
+        // unnamed, with a note, instead of failing the decode.
+        auto loaded = x509::load_certs(certs.front());
+        if (!loaded || loaded->empty()) {
+          out.notes.push_back("certificate not used: " +
+                              (loaded ? std::string("none found") : loaded.error().message()));
+        } else if (auto info = snp::parse_endorsement_key_cert(loaded->front().get()); !info) {
+          out.notes.push_back("certificate not used: not a VCEK/VLEK: " + info.error().message());
+        } else {
+          product_name = snp::printable_ascii(info->product_name);
+          if (product_name.empty())
+            out.notes.push_back(
+                "certificate not used: it has no productName extension (is it "
+                "the VCEK/VLEK?)");
+        }
+      }
+      out.claims = snp::claims_from_report(*parsed, snp::product_from_name(product_name));
+      if (!product_name.empty()) {
+        out.claims.cpu.product_name = product_name;
+        out.notes.push_back("product name '" + product_name +
+                            "' taken from the certificate given (not verified by `show`)");
+      }
       if (out.format == EvidenceFormat::AzureHclReport)
         check_hcl_binding(bytes, out.claims, out.notes);
       return out;

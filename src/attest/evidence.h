@@ -62,9 +62,12 @@ struct ShownEvidence {
 };
 
 // Decodes `bytes` as `format` (detected when absent). Fails when the bytes
-// are not that format or are truncated/malformed.
+// are not that format or are truncated/malformed. For SNP, `certs` may hold
+// the VCEK/VLEK (first) so that a v2 report, which has no CPUID fields, shows
+// its product; nothing is verified.
 Result<ShownEvidence> show_evidence(std::span<const uint8_t> bytes,
-                                    std::optional<EvidenceFormat> format = std::nullopt);
+                                    std::optional<EvidenceFormat> format = std::nullopt,
+                                    const std::vector<Bytes>& certs = {});
 
 // Verifies `bytes` as `format` (detected when absent). An undetectable or
 // undecodable input is a Verification with a Malformed failure.

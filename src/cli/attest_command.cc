@@ -45,6 +45,7 @@ constexpr size_t kMaxEvidenceSize = size_t{16} << 20;
 struct ShowOptions {
   std::string evidence;
   std::string format;
+  std::vector<std::string> certs;
   bool json = false;
 };
 
@@ -86,12 +87,27 @@ void print_notes(std::ostream& out, const std::vector<std::string>& notes) {
   for (const auto& n : notes) out << "  - " << n << '\n';
 }
 
+// Loads every --cert/--crl/--host-key file; the first unreadable one is an error.
+Result<std::vector<attest::Bytes>> read_all(const std::vector<std::string>& paths,
+                                            std::string_view what) {
+  std::vector<attest::Bytes> out;
+  for (const auto& p : paths) {
+    auto b = read_file(p, size_t{1} << 20);
+    if (!b) return Unexpected(b.error().with_context(std::string(what) + " '" + p + "'"));
+    if (b->empty()) return fail(what, " '", p, "' is empty");
+    out.push_back(std::move(*b));
+  }
+  return out;
+}
+
 int run_show(const ShowOptions& o) {
   auto format = format_option(o.format);
   if (!format) return input_error(kExitBadInput, format.error().message());
   auto bytes = read_evidence(o.evidence);
   if (!bytes) return input_error(kExitBadEvidence, bytes.error().message());
-  auto shown = attest::show_evidence(*bytes, *format);
+  auto certs = read_all(o.certs, "--cert");
+  if (!certs) return input_error(kExitBadInput, certs.error().message());
+  auto shown = attest::show_evidence(*bytes, *format, *certs);
   if (!shown)
     return input_error(kExitBadEvidence,
                        "cannot decode evidence '" + o.evidence + "': " + shown.error().message());
@@ -112,19 +128,6 @@ int run_show(const ShowOptions& o) {
   render_claims(std::cout, shown->claims);
   print_notes(std::cout, shown->notes);
   return kExitOk;
-}
-
-// Loads every --cert/--crl/--host-key file; the first unreadable one is an error.
-Result<std::vector<attest::Bytes>> read_all(const std::vector<std::string>& paths,
-                                            std::string_view what) {
-  std::vector<attest::Bytes> out;
-  for (const auto& p : paths) {
-    auto b = read_file(p, size_t{1} << 20);
-    if (!b) return Unexpected(b.error().with_context(std::string(what) + " '" + p + "'"));
-    if (b->empty()) return fail(what, " '", p, "' is empty");
-    out.push_back(std::move(*b));
-  }
-  return out;
 }
 
 int run_verify(const VerifyArgs& a) {
@@ -251,6 +254,10 @@ void register_attest_commands(CLI::App& app, int* exit_code) {
       "show", "Decode evidence into a labelled, readable view (no verification)");
   show_cmd->add_option("EVIDENCE", show->evidence, "Evidence file")->required();
   show_cmd->add_option("--format", show->format, "Evidence format (default: detected): " + formats);
+  show_cmd
+      ->add_option("--cert", show->certs,
+                   "SNP: the VCEK/VLEK, to name the product of a v2 report (not verified)")
+      ->allow_extra_args(false);
   show_cmd->add_flag("--json", show->json, "Print the claims document as JSON");
   show_cmd->callback([show, exit_code] { *exit_code = run_show(*show); });
 
