@@ -2,6 +2,7 @@
 #include "base/time.h"
 
 #include <cstdio>
+#include <limits>
 
 namespace cloister {
 
@@ -73,7 +74,15 @@ Result<SysTime> parse_rfc3339(std::string_view s) {
   int64_t secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) *
                      86400 +
                  hour * 3600 + minute * 60 + second - offset_seconds;
-  return SysTime(std::chrono::seconds(secs));
+  // system_clock counts nanoseconds in 64 bits (years 1677..2262), but real
+  // collateral says "valid until 3000" and the like: saturate instead of
+  // overflowing, which keeps every comparison with a real time correct.
+  using Rep = SysTime::duration::rep;
+  constexpr int64_t kPerSecond = std::chrono::duration_cast<SysTime::duration>(
+                                     std::chrono::seconds(1)).count();
+  if (secs > std::numeric_limits<Rep>::max() / kPerSecond) return SysTime::max();
+  if (secs < std::numeric_limits<Rep>::min() / kPerSecond) return SysTime::min();
+  return SysTime(std::chrono::duration_cast<SysTime::duration>(std::chrono::seconds(secs)));
 }
 
 std::string format_rfc3339(SysTime t) {

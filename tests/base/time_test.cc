@@ -27,6 +27,15 @@ TEST(Time, RejectsBadTimesWithReason) {
   EXPECT_FALSE(parse_rfc3339(""));
 }
 
+TEST(Time, FarFutureSaturates) {
+  // Intel collateral in the wild says "valid until 3000-01-01".
+  auto t = parse_rfc3339("3000-01-01T00:00:00Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*t, SysTime::max());
+  EXPECT_GT(*t, *parse_rfc3339("2262-01-01T00:00:00Z"));
+  EXPECT_EQ(*parse_rfc3339("1000-01-01T00:00:00Z"), SysTime::min());
+}
+
 TEST(Time, FormatsRoundTrip) {
   for (const char* s : {"1970-01-01T00:00:00Z", "2025-07-19T10:01:17Z", "2049-12-31T23:59:59Z",
                         "2000-02-29T12:00:00Z"}) {
