@@ -47,12 +47,20 @@ struct Unexpected {
 // Shorthand: `return fail("bad magic at offset ", 0);` — concatenates its
 // arguments (strings, string_views, chars and integers) into the message.
 namespace detail {
-inline void append(std::string& out, std::string_view s) { out += s; }
-inline void append(std::string& out, const char* s) { out += s; }
-inline void append(std::string& out, const std::string& s) { out += s; }
-inline void append(std::string& out, char c) { out += c; }
+inline void append(std::string& out, std::string_view s) {
+  out += s;
+}
+inline void append(std::string& out, const char* s) {
+  out += s;
+}
+inline void append(std::string& out, const std::string& s) {
+  out += s;
+}
+inline void append(std::string& out, char c) {
+  out += c;
+}
 template <typename I>
-  requires std::is_integral_v<I>
+requires std::is_integral_v<I>
 void append(std::string& out, I v) {
   out += std::to_string(v);
 }
@@ -73,10 +81,10 @@ class [[nodiscard]] Result {
   Result(const T& v) : state_(std::in_place_index<0>, v) {}
   Result(T&& v) : state_(std::in_place_index<0>, std::move(v)) {}
   template <typename U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Unexpected> &&
-             !std::is_same_v<std::decay_t<U>, Result<T>>)
-  Result(U&& v) : state_(std::in_place_index<0>, T(std::forward<U>(v))) {}
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Unexpected> &&
+           !std::is_same_v<std::decay_t<U>, Result<T>>) Result(U&& v)
+      : state_(std::in_place_index<0>, T(std::forward<U>(v))) {}
   Result(Unexpected u) : state_(std::in_place_index<1>, std::move(u.error)) {}
 
   bool has_value() const { return state_.index() == 0; }
@@ -138,15 +146,17 @@ class [[nodiscard]] Result<void> {
 };
 
 // Success for Result<void>.
-inline Result<void> ok() { return {}; }
+inline Result<void> ok() {
+  return {};
+}
 
 }  // namespace cloister
 
 // Propagates an error from an expression returning Result<...>; on success,
 // evaluates to nothing. Use TRY_ASSIGN when you need the value.
-#define CLOISTER_TRY(expr)                                     \
-  do {                                                         \
-    auto&& cloister_try_r_ = (expr);                           \
+#define CLOISTER_TRY(expr)                                                        \
+  do {                                                                            \
+    auto&& cloister_try_r_ = (expr);                                              \
     if (!cloister_try_r_) return ::cloister::Unexpected(cloister_try_r_.error()); \
   } while (0)
 
@@ -155,8 +165,8 @@ inline Result<void> ok() { return {}; }
 
 // `CLOISTER_TRY_ASSIGN(auto x, f());` declares x from f()'s value or returns
 // f()'s error from the enclosing function.
-#define CLOISTER_TRY_ASSIGN(decl, expr)                                               \
-  auto CLOISTER_CONCAT_(cloister_try_v_, __LINE__) = (expr);                          \
-  if (!CLOISTER_CONCAT_(cloister_try_v_, __LINE__))                                   \
+#define CLOISTER_TRY_ASSIGN(decl, expr)                                                 \
+  auto CLOISTER_CONCAT_(cloister_try_v_, __LINE__) = (expr);                            \
+  if (!CLOISTER_CONCAT_(cloister_try_v_, __LINE__))                                     \
     return ::cloister::Unexpected(CLOISTER_CONCAT_(cloister_try_v_, __LINE__).error()); \
   decl = std::move(*CLOISTER_CONCAT_(cloister_try_v_, __LINE__))

@@ -30,15 +30,16 @@ bool digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 }  // namespace
 
 Result<SysTime> parse_rfc3339(std::string_view s) {
   int year, month, day, hour, minute, second;
   auto bad = [&](const char* why) {
-    return fail("invalid RFC 3339 time '", s, "': ", why,
-                " (expected e.g. 2025-07-19T10:01:17Z)");
+    return fail("invalid RFC 3339 time '", s, "': ", why, " (expected e.g. 2025-07-19T10:01:17Z)");
   };
   if (!digits(s, 0, 4, &year) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2, &month) ||
       s[7] != '-' || !digits(s, 8, 2, &day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
@@ -71,15 +72,15 @@ Result<SysTime> parse_rfc3339(std::string_view s) {
     return bad("missing time zone (Z or +hh:mm)");
   }
   if (pos != s.size()) return bad("trailing characters");
-  int64_t secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) *
-                     86400 +
-                 hour * 3600 + minute * 60 + second - offset_seconds;
+  int64_t secs =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+      hour * 3600 + minute * 60 + second - offset_seconds;
   // system_clock counts nanoseconds in 64 bits (years 1677..2262), but real
   // collateral says "valid until 3000" and the like: saturate instead of
   // overflowing, which keeps every comparison with a real time correct.
   using Rep = SysTime::duration::rep;
-  constexpr int64_t kPerSecond = std::chrono::duration_cast<SysTime::duration>(
-                                     std::chrono::seconds(1)).count();
+  constexpr int64_t kPerSecond =
+      std::chrono::duration_cast<SysTime::duration>(std::chrono::seconds(1)).count();
   if (secs > std::numeric_limits<Rep>::max() / kPerSecond) return SysTime::max();
   if (secs < std::numeric_limits<Rep>::min() / kPerSecond) return SysTime::min();
   return SysTime(std::chrono::duration_cast<SysTime::duration>(std::chrono::seconds(secs)));

@@ -61,10 +61,11 @@ namespace cloister::wasm {
   X(I32Add)                                                                                        \
   X(I32Sub)                                                                                        \
   X(I32Mul)                                                                                        \
-  X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Eq) X(I32Ne) X(I32LtS)         \
-      X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) X(I32GeU) X(I64Add) X(I64Sub)    \
-          X(I64Mul) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU) X(I64Eq) X(I64Ne) \
-              X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) X(I64GeS) X(I64GeU)
+  X(I32And)                                                                                        \
+  X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU)         \
+      X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) X(I32GeU) X(I64Add) X(I64Sub) X(I64Mul)    \
+          X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU) X(I64Eq) X(I64Ne) X(I64LtS) \
+              X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) X(I64GeS) X(I64GeU)
 
 // i32 comparisons fused with a conditional branch ("BrIf<name> a b target"
 // and "BrIf<name>Imm a imm target"): a loop's exit test is one operation.

@@ -22,7 +22,9 @@ enum class ValType : uint8_t {
   ExternRef = 0x6f,
 };
 
-inline bool is_ref(ValType t) { return t == ValType::FuncRef || t == ValType::ExternRef; }
+inline bool is_ref(ValType t) {
+  return t == ValType::FuncRef || t == ValType::ExternRef;
+}
 inline bool is_num(ValType t) {
   return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64;
 }
