@@ -47,7 +47,8 @@ cmake --build build-fuzz -j"$jobs" --target fuzzers
 
 step "fuzzing each target for ${fuzz_seconds}s"
 shopt -s nullglob
-targets=(build-fuzz/fuzz/*)
+targets=()
+for t in build-fuzz/fuzzers/*; do [[ -f $t && -x $t ]] && targets+=("$t"); done
 if [[ ${#targets[@]} -eq 0 ]]; then
   echo "no fuzz targets were built" >&2
   exit 1
