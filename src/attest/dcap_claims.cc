@@ -15,6 +15,15 @@ std::string hex32(uint32_t v) {
   return buf;
 }
 
+// "tdx_comp_07": a prefix and a two-digit index (every caller counts to 16),
+// without a printf per key.
+std::string component_key(const char* prefix, size_t i) {
+  std::string key = prefix;
+  key += static_cast<char>('0' + i / 10);
+  key += static_cast<char>('0' + i % 10);
+  return key;
+}
+
 template <size_t N>
 Bytes bytes(const std::array<uint8_t, N>& a) {
   return Bytes(a.begin(), a.end());
@@ -83,11 +92,7 @@ void fill_tdx(const TdxReportBody& b, Claims* c) {
   c->measurements["mrownerconfig"] = bytes(b.mr_owner_config);
   c->report_data = bytes(b.report_data);
   c->host_data = bytes(b.mr_config_id);
-  char key[16];
-  for (size_t i = 0; i < 16; ++i) {
-    std::snprintf(key, sizeof(key), "tdx_comp_%02zu", i);
-    c->tcb[key] = b.tee_tcb_svn[i];
-  }
+  for (size_t i = 0; i < 16; ++i) c->tcb[component_key("tdx_comp_", i)] = b.tee_tcb_svn[i];
 }
 
 void fill_pck(const std::vector<x509::X509Ptr>& chain, const PckExtensions* pck, Claims* c) {
@@ -107,11 +112,7 @@ void fill_pck(const std::vector<x509::X509Ptr>& chain, const PckExtensions* pck,
       {"sgx_tcb_comp_svn", comps}, {"pcesvn", pck->pcesvn}, {"cpusvn", to_hex(pck->cpusvn)}};
   c->cpu.fmspc = bytes(pck->fmspc);
   c->tcb["pcesvn"] = pck->pcesvn;
-  char key[16];
-  for (size_t i = 0; i < 16; ++i) {
-    std::snprintf(key, sizeof(key), "sgx_comp_%02zu", i);
-    c->tcb[key] = pck->sgx_tcb_comp_svn[i];
-  }
+  for (size_t i = 0; i < 16; ++i) c->tcb[component_key("sgx_comp_", i)] = pck->sgx_tcb_comp_svn[i];
 }
 
 }  // namespace

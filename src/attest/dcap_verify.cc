@@ -123,6 +123,7 @@ struct DcapVerifier::State {
     std::optional<PckExtensions> ext;
     std::vector<Failure> failures;  // time-independent (signatures, CRLs, extensions)
     std::vector<CertWindow> windows;
+    std::optional<x509::Validity> pck_validity;  // of the leaf, for the claims
   };
   mutable std::mutex mu;
   mutable std::unordered_map<std::string, std::shared_ptr<const PckEntry>> pck_cache;
@@ -331,6 +332,7 @@ std::shared_ptr<const DcapVerifier::State::PckEntry> DcapVerifier::State::build_
     return entry;
   }
   entry->chain = std::move(*chain);
+  if (auto w = x509::cert_validity(entry->chain.front().get())) entry->pck_validity = *w;
   collect_windows(entry->chain, "pck_chain", root.get(), pinned_spki, &entry->windows,
                   &entry->failures);
   // QVL 4.1.2.4.4: the leaf must be a PCK certificate, not some other Intel certificate.
@@ -430,10 +432,9 @@ Verification DcapVerifier::verify(std::span<const uint8_t> bytes, TimePoint at) 
   add_all(&failures, pck->failures);
   for (const auto& w : pck->windows)
     check_window(w.name, w.validity.not_before, w.validity.not_after, at, &failures);
-  if (!pck->chain.empty()) {
-    if (auto w = x509::cert_validity(pck->chain.front().get()))
-      claims.collateral.push_back({"pck", w->not_before, w->not_after});
-  }
+  if (pck->pck_validity)
+    claims.collateral.push_back(
+        {"pck", pck->pck_validity->not_before, pck->pck_validity->not_after});
 
   // QE report: signed by the PCK key and binding the attestation key.
   if (!pck->chain.empty()) {

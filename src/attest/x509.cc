@@ -283,33 +283,57 @@ Result<PkeyPtr> p256_key_from_xy(std::span<const uint8_t> xy) {
   return PkeyPtr(key);
 }
 
+namespace {
+
+// Appends a big-endian unsigned integer as a minimal DER INTEGER (short-form
+// length: the callers pass at most 32 bytes).
+void append_der_integer(std::span<const uint8_t> value, Bytes* out) {
+  while (value.size() > 1 && value[0] == 0) value = value.subspan(1);
+  const bool pad = (value[0] & 0x80) != 0;  // a leading 0x00 keeps it positive
+  out->push_back(0x02);
+  out->push_back(static_cast<uint8_t>(value.size() + (pad ? 1 : 0)));
+  if (pad) out->push_back(0x00);
+  out->insert(out->end(), value.begin(), value.end());
+}
+
+// SHA-256 fetched once: fetching an algorithm by name takes a lock and a
+// lookup, which showed in the per-quote profile.
+const EVP_MD* sha256_md() {
+  static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+}  // namespace
+
 Result<Bytes> ecdsa_rs_to_der(std::span<const uint8_t> rs) {
   if (rs.size() != 64) return fail("ECDSA P-256 signature must be 64 bytes r||s, got ", rs.size());
-  std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(ECDSA_SIG_new(), ECDSA_SIG_free);
-  BIGNUM* r = BN_bin2bn(rs.data(), 32, nullptr);
-  BIGNUM* s = BN_bin2bn(rs.data() + 32, 32, nullptr);
-  if (!sig || r == nullptr || s == nullptr || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-    BN_free(r);
-    BN_free(s);
-    return fail("out of memory");
-  }
-  unsigned char* der = nullptr;
-  int len = i2d_ECDSA_SIG(sig.get(), &der);
-  if (len <= 0) return fail("cannot encode ECDSA signature");
-  Bytes out(der, der + len);
-  OPENSSL_free(der);
-  return out;
+  // SEQUENCE { INTEGER r, INTEGER s } is at most 72 bytes: every length is one
+  // byte. Encoded directly rather than through ECDSA_SIG and two BIGNUMs.
+  Bytes der;
+  der.reserve(72);
+  der.push_back(0x30);
+  der.push_back(0);  // patched below
+  append_der_integer(rs.first(32), &der);
+  append_der_integer(rs.subspan(32), &der);
+  der[1] = static_cast<uint8_t>(der.size() - 2);
+  return der;
 }
 
 Result<void> verify_p256_rs(EVP_PKEY* key, std::span<const uint8_t> message,
                             std::span<const uint8_t> rs) {
   CLOISTER_TRY_ASSIGN(Bytes der, ecdsa_rs_to_der(rs));
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx ||
-      EVP_DigestVerifyInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key, nullptr) != 1)
+  // Hash with the once-fetched SHA-256, then verify the digest:
+  // EVP_DigestVerifyInit_ex would fetch "SHA256" by name on every call.
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  const EVP_MD* md = sha256_md();
+  if (md == nullptr ||
+      EVP_Digest(message.data(), message.size(), digest, &digest_len, md, nullptr) != 1)
+    return fail("cannot compute SHA-256 for ECDSA verification: ", openssl_error());
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+  if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1)
     return fail("cannot set up ECDSA verification: ", openssl_error());
-  int rc = EVP_DigestVerify(ctx.get(), der.data(), der.size(), message.data(), message.size());
-  if (rc != 1) {
+  if (EVP_PKEY_verify(ctx.get(), der.data(), der.size(), digest, digest_len) != 1) {
     ERR_clear_error();
     return fail("ECDSA P-256 signature does not verify");
   }
