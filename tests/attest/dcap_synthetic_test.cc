@@ -16,6 +16,7 @@
 #include "attest/x509.h"
 #include "base/hex.h"
 #include "base/time.h"
+#include "test_pki.h"
 
 namespace cloister::attest::dcap {
 namespace {
@@ -101,28 +102,14 @@ struct Issued {
 Issued issue(const std::string& cn, const Issued* issuer, bool ca, long serial,
              const Bytes* sgx_ext = nullptr) {
   Issued out;
-  out.key.reset(EVP_EC_gen("P-256"));
-  out.cert.reset(X509_new());
+  out.key = test_pki::new_p256_key();
+  out.cert =
+      test_pki::unsigned_cert(cn, serial, out.key.get(), issuer ? issuer->cert.get() : nullptr,
+                              std::chrono::system_clock::to_time_t(t("2024-01-01T00:00:00Z")),
+                              std::chrono::system_clock::to_time_t(t("2034-01-01T00:00:00Z")));
   X509* c = out.cert.get();
-  X509_set_version(c, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(c), serial);
-  X509_NAME* name = X509_NAME_new();
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
-  X509_set_subject_name(c, name);
-  X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer->cert.get()) : name);
-  X509_NAME_free(name);
-  ASN1_TIME_set(X509_getm_notBefore(c),
-                std::chrono::system_clock::to_time_t(t("2024-01-01T00:00:00Z")));
-  ASN1_TIME_set(X509_getm_notAfter(c),
-                std::chrono::system_clock::to_time_t(t("2034-01-01T00:00:00Z")));
-  X509_set_pubkey(c, out.key.get());
-  X509V3_CTX ctx;
-  X509V3_set_ctx(&ctx, issuer ? issuer->cert.get() : c, c, nullptr, nullptr, 0);
-  X509_EXTENSION* bc = X509V3_EXT_conf_nid(nullptr, &ctx, NID_basic_constraints,
-                                           ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
-  X509_add_ext(c, bc, -1);
-  X509_EXTENSION_free(bc);
+  test_pki::add_ext(c, issuer ? issuer->cert.get() : nullptr, NID_basic_constraints,
+                    ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
   if (sgx_ext != nullptr) {
     std::unique_ptr<ASN1_OBJECT, decltype(&ASN1_OBJECT_free)> obj(
         OBJ_txt2obj("1.2.840.113741.1.13.1", 1), ASN1_OBJECT_free);
@@ -137,43 +124,12 @@ Issued issue(const std::string& cn, const Issued* issuer, bool ca, long serial,
   return out;
 }
 
-std::string pem(const X509* cert) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509(bio, const_cast<X509*>(cert));
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(len));
-  BIO_free(bio);
-  return out;
-}
-
 Bytes crl_der(const Issued& issuer, std::vector<long> revoked) {
-  CrlPtr crl(X509_CRL_new());
-  X509_CRL_set_version(crl.get(), 1);
-  X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer.cert.get()));
-  ASN1_TIME* tu =
-      ASN1_TIME_set(nullptr, std::chrono::system_clock::to_time_t(t("2025-06-01T00:00:00Z")));
-  ASN1_TIME* nu =
-      ASN1_TIME_set(nullptr, std::chrono::system_clock::to_time_t(t("2025-07-01T00:00:00Z")));
-  X509_CRL_set1_lastUpdate(crl.get(), tu);
-  X509_CRL_set1_nextUpdate(crl.get(), nu);
-  for (long serial : revoked) {
-    X509_REVOKED* r = X509_REVOKED_new();
-    ASN1_INTEGER* s = ASN1_INTEGER_new();
-    ASN1_INTEGER_set(s, serial);
-    X509_REVOKED_set_serialNumber(r, s);
-    X509_REVOKED_set_revocationDate(r, tu);
-    X509_CRL_add0_revoked(crl.get(), r);
-    ASN1_INTEGER_free(s);
-  }
-  ASN1_TIME_free(tu);
-  ASN1_TIME_free(nu);
+  CrlPtr crl = test_pki::unsigned_crl(
+      issuer.cert.get(), revoked, std::chrono::system_clock::to_time_t(t("2025-06-01T00:00:00Z")),
+      std::chrono::system_clock::to_time_t(t("2025-07-01T00:00:00Z")));
   X509_CRL_sign(crl.get(), issuer.key.get(), EVP_sha256());
-  unsigned char* der = nullptr;
-  int len = i2d_X509_CRL(crl.get(), &der);
-  Bytes out(der, der + len);
-  OPENSSL_free(der);
-  return out;
+  return test_pki::crl_der(crl.get());
 }
 
 // Raw r||s ECDSA P-256/SHA-256 signature, as DCAP stores them.
@@ -232,7 +188,7 @@ struct Platform {
       R"({"tcb":{"sgxtcbcomponents":[{"svn":5},{"svn":5},{"svn":2},{"svn":2},{"svn":3},{"svn":1},{"svn":0},{"svn":5},{"svn":0},{"svn":0},{"svn":0},{"svn":0},{"svn":0},{"svn":0},{"svn":0},{"svn":0}],"pcesvn":14},"tcbDate":"2025-01-01T00:00:00Z","tcbStatus":"UpToDate"},)"
       R"({"tcb":{"sgxtcbcomponents":[{"svn":5},{"svn":5},{"svn":2},{"svn":2},{"svn":3},{"svn":1},{"svn":0},{"svn":5},{"svn":0},{"svn":0},{"svn":0},{"svn":0},{"svn":0},{"svn":0},{"svn":0},{"svn":0}],"pcesvn":13},"tcbDate":"2024-01-01T00:00:00Z","tcbStatus":"Revoked","advisoryIDs":["INTEL-SA-99999"]}])";
 
-  std::string root_pem() const { return pem(root.cert.get()); }
+  std::string root_pem() const { return test_pki::cert_pem(root.cert.get()); }
 
   Collateral collateral(std::vector<long> pck_revoked = {},
                         std::vector<long> root_revoked = {}) const {
@@ -255,10 +211,10 @@ struct Platform {
         R"({"tcb":{"isvsvn":8},"tcbDate":"2025-01-01T00:00:00Z","tcbStatus":"UpToDate"},)"
         R"({"tcb":{"isvsvn":6},"tcbDate":"2024-01-01T00:00:00Z","tcbStatus":"OutOfDate","advisoryIDs":["INTEL-SA-00777"]}]})";
     c.qe_identity_json = signed_json("enclaveIdentity", qe_body, tcb_signer.key.get());
-    const std::string chain = pem(tcb_signer.cert.get()) + root_pem();
+    const std::string chain = test_pki::cert_pem(tcb_signer.cert.get()) + root_pem();
     c.tcb_info_issuer_chain.assign(chain.begin(), chain.end());
     c.qe_identity_issuer_chain = c.tcb_info_issuer_chain;
-    const std::string crl_chain = pem(ca.cert.get()) + root_pem();
+    const std::string crl_chain = test_pki::cert_pem(ca.cert.get()) + root_pem();
     c.pck_crl_issuer_chain.assign(crl_chain.begin(), crl_chain.end());
     c.pck_crl = crl_der(ca, std::move(pck_revoked));
     c.root_ca_crl = crl_der(root, std::move(root_revoked));
@@ -290,7 +246,8 @@ struct Platform {
     binding.insert(binding.end(), auth.begin(), auth.end());
     Bytes hash = x509::sha256(binding);
     std::copy(hash.begin(), hash.end(), qe_report.begin() + 320);
-    const std::string chain = pem(pck.cert.get()) + pem(ca.cert.get()) + root_pem();
+    const std::string chain =
+        test_pki::cert_pem(pck.cert.get()) + test_pki::cert_pem(ca.cert.get()) + root_pem();
     Bytes sig_data = sign_rs(attestation_key.get(), q);
     sig_data.insert(sig_data.end(), att_xy.begin(), att_xy.end());
     sig_data.insert(sig_data.end(), qe_report.begin(), qe_report.end());
@@ -390,8 +347,8 @@ TEST(DcapSynthetic, CollateralSignedByAnotherKeyUnderTheRootIsRejected) {
   forged.tcb_signer.key.reset(EVP_PKEY_dup(forged.pck.key.get()));
   forged.tcb_signer.cert.reset(X509_dup(forged.pck.cert.get()));
   Collateral c = forged.collateral();
-  const std::string chain =
-      pem(forged.pck.cert.get()) + pem(forged.ca.cert.get()) + forged.root_pem();
+  const std::string chain = test_pki::cert_pem(forged.pck.cert.get()) +
+                            test_pki::cert_pem(forged.ca.cert.get()) + forged.root_pem();
   c.tcb_info_issuer_chain.assign(chain.begin(), chain.end());
   c.qe_identity_issuer_chain = c.tcb_info_issuer_chain;
   Verification v = DcapVerifier(c, forged.root_pem()).verify(forged.quote(), kAt);

@@ -15,6 +15,7 @@
 #include "attest/verify.h"
 #include "attest/x509.h"
 #include "dcap_test_util.h"
+#include "test_pki.h"
 
 namespace cloister::attest::dcap {
 namespace {
@@ -215,19 +216,9 @@ std::vector<uint8_t> with_pck_chain(const std::vector<uint8_t>& quote, const Quo
   return out;
 }
 
-std::string to_pem(const X509* cert) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509(bio, const_cast<X509*>(cert));
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(len));
-  BIO_free(bio);
-  return out;
-}
-
 // A self-signed certificate with the Intel root's subject but another key.
 x509::X509Ptr fake_root(const X509* real_root) {
-  x509::PkeyPtr key(EVP_EC_gen("P-256"));
+  x509::PkeyPtr key = test_pki::new_p256_key();
   x509::X509Ptr cert(X509_new());
   X509_set_version(cert.get(), 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
@@ -262,19 +253,21 @@ TEST(DcapTamper, SubstituteRootInPckChainFails) {
     ASSERT_TRUE(chain);
     ASSERT_EQ(chain->size(), 3u);
     auto fake = fake_root(chain->back().get());
-    const std::string pem =
-        to_pem((*chain)[0].get()) + to_pem((*chain)[1].get()) + to_pem(fake.get());
+    const std::string pem = test_pki::cert_pem((*chain)[0].get()) +
+                            test_pki::cert_pem((*chain)[1].get()) + test_pki::cert_pem(fake.get());
     Verification v = verify(with_pck_chain(quote, *q, pem),
                             {testing::case_collateral(c), testing::case_time(c)});
     EXPECT_TRUE(has_kind(v.failures, FailureKind::CertChainInvalid)) << id;
     // Leaving the root out is fine (the pinned root completes the chain), but a
     // chain of only the substitute root is not.
-    const std::string no_root = to_pem((*chain)[0].get()) + to_pem((*chain)[1].get());
+    const std::string no_root =
+        test_pki::cert_pem((*chain)[0].get()) + test_pki::cert_pem((*chain)[1].get());
     EXPECT_TRUE(verify(with_pck_chain(quote, *q, no_root),
                        {testing::case_collateral(c), testing::case_time(c)})
                     .verified())
         << id;
-    const std::string leaf_and_fake = to_pem((*chain)[0].get()) + to_pem(fake.get());
+    const std::string leaf_and_fake =
+        test_pki::cert_pem((*chain)[0].get()) + test_pki::cert_pem(fake.get());
     Verification v2 = verify(with_pck_chain(quote, *q, leaf_and_fake),
                              {testing::case_collateral(c), testing::case_time(c)});
     EXPECT_TRUE(has_kind(v2.failures, FailureKind::CertChainInvalid)) << id;
@@ -289,7 +282,7 @@ TEST(DcapTamper, SubstituteRootInCollateralIssuerChainFails) {
   auto chain = x509::load_certs_pem(col.tcb_info_issuer_chain);
   ASSERT_TRUE(chain);
   auto fake = fake_root(chain->back().get());
-  const std::string pem = to_pem(chain->front().get()) + to_pem(fake.get());
+  const std::string pem = test_pki::cert_pem(chain->front().get()) + test_pki::cert_pem(fake.get());
   col.tcb_info_issuer_chain.assign(pem.begin(), pem.end());
   Verification v = verify(quote, {col, testing::case_time(c)});
   EXPECT_TRUE(has_kind(v.failures, FailureKind::CertChainInvalid));

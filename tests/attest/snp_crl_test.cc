@@ -8,80 +8,39 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <ctime>
+
 #include "attest/snp_chain.h"
 #include "snp_test_util.h"
+#include "test_pki.h"
 
 namespace cloister::attest::snp {
 namespace {
 
 using namespace testing;
 
-x509::PkeyPtr new_key() {
-  return x509::PkeyPtr(EVP_EC_gen("P-256"));
-}
-
 // A certificate for `cn` signed by `issuer_key` (self-signed when issuer is null).
 x509::X509Ptr make_cert(const std::string& cn, long serial, EVP_PKEY* subject_key,
                         const X509* issuer, EVP_PKEY* issuer_key, bool ca) {
-  x509::X509Ptr cert(X509_new());
-  X509_set_version(cert.get(), 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial);
-  X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
-  X509_set_issuer_name(cert.get(),
-                       issuer ? X509_get_subject_name(issuer) : X509_get_subject_name(cert.get()));
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
-  X509_set_pubkey(cert.get(), subject_key);
-  if (ca) {
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, issuer ? const_cast<X509*>(issuer) : cert.get(), cert.get(), nullptr,
-                   nullptr, 0);
-    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, NID_basic_constraints, "CA:TRUE");
-    X509_add_ext(cert.get(), ext, -1);
-    X509_EXTENSION_free(ext);
-  }
+  const time_t now = std::time(nullptr);
+  x509::X509Ptr cert =
+      test_pki::unsigned_cert(cn, serial, subject_key, issuer, now - 3600, now + 3600);
+  if (ca) test_pki::add_ext(cert.get(), issuer, NID_basic_constraints, "CA:TRUE");
   EXPECT_GT(X509_sign(cert.get(), issuer_key, EVP_sha256()), 0);
   return cert;
 }
 
 x509::CrlPtr make_crl(const X509* issuer, EVP_PKEY* key, std::vector<long> revoked,
                       long next_update_offset = 3600) {
-  x509::CrlPtr crl(X509_CRL_new());
-  X509_CRL_set_version(crl.get(), 1);
-  X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer));
-  ASN1_TIME* now = X509_gmtime_adj(nullptr, -60);
-  ASN1_TIME* next = X509_gmtime_adj(nullptr, next_update_offset);
-  X509_CRL_set1_lastUpdate(crl.get(), now);
-  X509_CRL_set1_nextUpdate(crl.get(), next);
-  for (long serial : revoked) {
-    X509_REVOKED* r = X509_REVOKED_new();
-    ASN1_INTEGER* s = ASN1_INTEGER_new();
-    ASN1_INTEGER_set(s, serial);
-    X509_REVOKED_set_serialNumber(r, s);
-    X509_REVOKED_set_revocationDate(r, now);
-    X509_CRL_add0_revoked(crl.get(), r);
-    ASN1_INTEGER_free(s);
-  }
-  X509_CRL_sort(crl.get());
+  const time_t now = std::time(nullptr);
+  x509::CrlPtr crl = test_pki::unsigned_crl(issuer, revoked, now - 60, now + next_update_offset);
   EXPECT_GT(X509_CRL_sign(crl.get(), key, EVP_sha256()), 0);
-  ASN1_TIME_free(now);
-  ASN1_TIME_free(next);
   return crl;
 }
 
-Bytes crl_der(const X509_CRL* crl) {
-  unsigned char* der = nullptr;
-  int len = i2d_X509_CRL(crl, &der);
-  Bytes out(der, der + len);
-  OPENSSL_free(der);
-  return out;
-}
-
 struct TestPki {
-  x509::PkeyPtr root_key = new_key(), mid_key = new_key(), leaf_key = new_key();
+  x509::PkeyPtr root_key = test_pki::new_p256_key(), mid_key = test_pki::new_p256_key(),
+                leaf_key = test_pki::new_p256_key();
   x509::X509Ptr root = make_cert("Test Root", 1, root_key.get(), nullptr, root_key.get(), true);
   x509::X509Ptr mid = make_cert("Test CA", 2, mid_key.get(), root.get(), root_key.get(), true);
   x509::X509Ptr leaf = make_cert("Test Leaf", 77, leaf_key.get(), mid.get(), mid_key.get(), false);
@@ -125,7 +84,7 @@ TEST(SnpCrl, CrlListingOtherSerialsRevokesNothing) {
 
 TEST(SnpCrl, ForgedOrForeignCrlIsRejected) {
   TestPki pki;
-  auto other_key = new_key();
+  auto other_key = test_pki::new_p256_key();
   // Right issuer name, wrong key: the revocation list cannot be trusted.
   auto forged = make_crl(pki.root.get(), other_key.get(), {});
   EXPECT_EQ(run(pki, {forged.get()}), std::set{FailureKind::CertChainInvalid});
@@ -157,7 +116,7 @@ TEST(SnpCrl, RealChainRejectsCrlsNotFromAmd) {
   TestPki pki;
   nlohmann::json c = find_case("gsg-milan-v2");
   VerifyInputs in = inputs_for(c);
-  in.crls = {crl_der(make_crl(pki.root.get(), pki.root_key.get(), {}).get())};
+  in.crls = {test_pki::crl_der(make_crl(pki.root.get(), pki.root_key.get(), {}).get())};
   Verification v = verify(read_evidence(c.at("evidence")), in);
   EXPECT_EQ(kinds(v), std::set{FailureKind::CertChainInvalid}) << describe(v);
   in.crls = {Bytes{1, 2, 3}};

@@ -14,6 +14,7 @@
 #include "attest/dcap.h"
 #include "base/hex.h"
 #include "base/time.h"
+#include "test_pki.h"
 
 namespace cloister::attest::x509 {
 namespace {
@@ -31,65 +32,26 @@ struct TestCa {
   X509Ptr cert;
 };
 
-X509_NAME* name(const std::string& cn) {
-  X509_NAME* n = X509_NAME_new();
-  X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
-  return n;
-}
-
-void add_ext(X509* cert, X509* issuer, int nid, const char* value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-  X509_add_ext(cert, ext, -1);
-  X509_EXTENSION_free(ext);
-}
-
 // A certificate for `cn` with a fresh P-256 key, signed by `issuer` (self-signed when null).
 TestCa make_cert(const std::string& cn, const TestCa* issuer, bool ca, long serial,
                  TimePoint not_before = t("2020-01-01T00:00:00Z"),
                  TimePoint not_after = t("2040-01-01T00:00:00Z")) {
   TestCa out;
-  out.key.reset(EVP_EC_gen("P-256"));
-  out.cert.reset(X509_new());
+  out.key = test_pki::new_p256_key();
+  out.cert =
+      test_pki::unsigned_cert(cn, serial, out.key.get(), issuer ? issuer->cert.get() : nullptr,
+                              to_time_t(not_before), to_time_t(not_after));
   X509* c = out.cert.get();
-  X509_set_version(c, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(c), serial);
-  X509_NAME* subject = name(cn);
-  X509_set_subject_name(c, subject);
-  X509_set_issuer_name(c, issuer ? X509_get_subject_name(issuer->cert.get()) : subject);
-  X509_NAME_free(subject);
-  ASN1_TIME_set(X509_getm_notBefore(c), to_time_t(not_before));
-  ASN1_TIME_set(X509_getm_notAfter(c), to_time_t(not_after));
-  X509_set_pubkey(c, out.key.get());
-  add_ext(c, issuer ? issuer->cert.get() : c, NID_basic_constraints,
-          ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+  test_pki::add_ext(c, issuer ? issuer->cert.get() : nullptr, NID_basic_constraints,
+                    ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
   X509_sign(c, issuer ? issuer->key.get() : out.key.get(), EVP_sha256());
   return out;
 }
 
 CrlPtr make_crl(const TestCa& issuer, std::vector<long> revoked, TimePoint this_update,
                 TimePoint next_update, EVP_PKEY* signing_key = nullptr) {
-  CrlPtr crl(X509_CRL_new());
-  X509_CRL_set_version(crl.get(), 1);
-  X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer.cert.get()));
-  ASN1_TIME* tu = ASN1_TIME_set(nullptr, to_time_t(this_update));
-  ASN1_TIME* nu = ASN1_TIME_set(nullptr, to_time_t(next_update));
-  X509_CRL_set1_lastUpdate(crl.get(), tu);
-  X509_CRL_set1_nextUpdate(crl.get(), nu);
-  for (long serial : revoked) {
-    X509_REVOKED* r = X509_REVOKED_new();
-    ASN1_INTEGER* s = ASN1_INTEGER_new();
-    ASN1_INTEGER_set(s, serial);
-    X509_REVOKED_set_serialNumber(r, s);
-    X509_REVOKED_set_revocationDate(r, tu);
-    X509_CRL_add0_revoked(crl.get(), r);
-    ASN1_INTEGER_free(s);
-  }
-  ASN1_TIME_free(tu);
-  ASN1_TIME_free(nu);
-  X509_CRL_sort(crl.get());
+  CrlPtr crl = test_pki::unsigned_crl(issuer.cert.get(), revoked, to_time_t(this_update),
+                                      to_time_t(next_update));
   X509_CRL_sign(crl.get(), signing_key ? signing_key : issuer.key.get(), EVP_sha256());
   return crl;
 }
@@ -249,10 +211,7 @@ TEST(X509, LoadsPemDerAndCrls) {
   EXPECT_FALSE(load_certs_pem(
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bad_pem.data()), bad_pem.size())));
   CrlPtr crl = make_crl(ca, {3}, t("2030-01-01T00:00:00Z"), t("2030-02-01T00:00:00Z"));
-  unsigned char* crl_der = nullptr;
-  int crl_len = i2d_X509_CRL(crl.get(), &crl_der);
-  auto loaded = load_crl(std::span<const uint8_t>(crl_der, static_cast<size_t>(crl_len)));
-  OPENSSL_free(crl_der);
+  auto loaded = load_crl(test_pki::crl_der(crl.get()));
   ASSERT_TRUE(loaded);
   EXPECT_TRUE(verify_crl_signed_by(loaded->get(), ca.cert.get()));
   EXPECT_FALSE(verify_crl_signed_by(loaded->get(), root.cert.get()));
