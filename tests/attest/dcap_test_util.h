@@ -14,24 +14,22 @@
 #include "attest/dcap.h"
 #include "base/file.h"
 #include "base/time.h"
+#include "evidence_cases.h"
 
 namespace cloister::attest::dcap::testing {
 
 inline std::string evidence_dir() {
-  return std::string(CLOISTER_TESTDATA_DIR) + "/evidence";
+  return evidence_cases::evidence_dir().string();
 }
 
 inline bool have_testdata() {
-  return std::filesystem::exists(evidence_dir() + "/cases.json");
+  return evidence_cases::have_evidence();
 }
 
 // The Intel (sgx/tdx) entries of cases.json; empty when the test data is absent.
 inline std::vector<nlohmann::json> intel_cases() {
   std::vector<nlohmann::json> out;
-  if (!have_testdata()) return out;
-  auto text = read_text_file(evidence_dir() + "/cases.json");
-  if (!text) return out;
-  for (auto& c : nlohmann::json::parse(*text))
+  for (auto& c : evidence_cases::all_cases())
     if (c["platform"] == "sgx" || c["platform"] == "tdx") out.push_back(c);
   return out;
 }

@@ -4,27 +4,23 @@
 // test data: the seed's example (deny Milan) and the debug guest.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "attest/policy.h"
 #include "attest/snp.h"
 #include "base/file.h"
 #include "base/time.h"
+#include "evidence_cases.h"
 #include "policy_test_util.h"
 
 namespace cloister::attest {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::describe;
 using testing::has_rule;
 using testing::policy_from;
 
-fs::path evidence_dir() {
-  return fs::path(CLOISTER_TESTDATA_DIR) / "evidence";
-}
+using evidence_cases::evidence_dir;
 
 struct VerifiedCase {
   std::string id;
@@ -35,9 +31,7 @@ struct VerifiedCase {
 // Every SNP case that is expected to verify, verified as of its time.
 std::vector<VerifiedCase> verified_snp_cases() {
   std::vector<VerifiedCase> out;
-  auto text = read_text_file((evidence_dir() / "cases.json").string());
-  if (!text) return out;
-  for (const auto& c : nlohmann::json::parse(*text)) {
+  for (const auto& c : evidence_cases::all_cases()) {
     if (c["platform"] != "snp" || c["expect"] != "verified") continue;
     auto report = read_file((evidence_dir() / c["evidence"].get<std::string>()).string());
     EXPECT_TRUE(report.has_value());
@@ -58,7 +52,7 @@ std::vector<VerifiedCase> verified_snp_cases() {
 }
 
 TEST(PolicyRealEvidence, DenyMilanAcceptsGenoaAndTurinRejectsMilan) {
-  if (!fs::exists(evidence_dir() / "cases.json"))
+  if (!evidence_cases::have_evidence())
     GTEST_SKIP() << "shared evidence not found under " << evidence_dir();
   // allow_debug so that the one debug guest (gsg-milan-v2) is judged on the CPU alone.
   Policy p = policy_from("[platforms]\nallow_debug = true\n[cpu]\ndeny_products = [\"Milan\"]\n");
@@ -82,7 +76,7 @@ TEST(PolicyRealEvidence, DenyMilanAcceptsGenoaAndTurinRejectsMilan) {
 }
 
 TEST(PolicyRealEvidence, DefaultPolicyRejectsOnlyTheDebugGuest) {
-  if (!fs::exists(evidence_dir() / "cases.json"))
+  if (!evidence_cases::have_evidence())
     GTEST_SKIP() << "shared evidence not found under " << evidence_dir();
   for (const auto& c : verified_snp_cases()) {
     auto d = evaluate(Policy{}, c.claims, {*parse_rfc3339("2026-11-27T00:00:00Z"), {}});
@@ -99,7 +93,7 @@ TEST(PolicyRealEvidence, DefaultPolicyRejectsOnlyTheDebugGuest) {
 }
 
 TEST(PolicyRealEvidence, TurinMinimumFmcAndTcb) {
-  if (!fs::exists(evidence_dir() / "cases.json"))
+  if (!evidence_cases::have_evidence())
     GTEST_SKIP() << "shared evidence not found under " << evidence_dir();
   for (const auto& c : verified_snp_cases()) {
     if (c.id != "mstav-turin-v5") continue;

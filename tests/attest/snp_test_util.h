@@ -16,16 +16,12 @@
 #include "attest/snp.h"
 #include "base/file.h"
 #include "base/time.h"
+#include "evidence_cases.h"
 
 namespace cloister::attest::snp::testing {
 
-inline std::filesystem::path evidence_dir() {
-  return std::filesystem::path(CLOISTER_TESTDATA_DIR) / "evidence";
-}
-
-inline bool have_evidence() {
-  return std::filesystem::exists(evidence_dir() / "cases.json");
-}
+using evidence_cases::evidence_dir;
+using evidence_cases::have_evidence;
 
 #define SNP_REQUIRE_EVIDENCE()                                          \
   do {                                                                  \
@@ -49,9 +45,7 @@ inline TimePoint at(const std::string& rfc3339) {
 // The SNP entries of cases.json.
 inline std::vector<nlohmann::json> snp_cases() {
   std::vector<nlohmann::json> out;
-  auto text = read_text_file((evidence_dir() / "cases.json").string());
-  if (!text) return out;
-  for (const auto& c : nlohmann::json::parse(*text))
+  for (const auto& c : evidence_cases::all_cases())
     if (c.at("platform") == "snp") out.push_back(c);
   return out;
 }

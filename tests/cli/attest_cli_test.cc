@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../attest/evidence_cases.h"
 #include "attest/kvm_evidence.h"
 #include "base/file.h"
 #include "base/time.h"
@@ -28,23 +29,14 @@ using nlohmann::json;
 using testing::run_cloister;
 using testing::RunResult;
 
-fs::path evidence_dir() {
-  return fs::path(CLOISTER_TESTDATA_DIR) / "evidence";
-}
-
-std::vector<json> all_cases() {
-  std::vector<json> out;
-  auto text = read_text_file((evidence_dir() / "cases.json").string());
-  if (!text) return out;
-  for (const auto& c : json::parse(*text)) out.push_back(c);
-  return out;
-}
+using evidence_cases::all_cases;
+using evidence_cases::evidence_dir;
 
 #define REQUIRE_CLI_AND_EVIDENCE()                                                  \
   do {                                                                              \
     if (!fs::exists(testing::cloister_binary()))                                    \
       GTEST_SKIP() << "build/cloister not built at " << testing::cloister_binary(); \
-    if (!fs::exists(evidence_dir() / "cases.json"))                                 \
+    if (!evidence_cases::have_evidence())                                           \
       GTEST_SKIP() << "shared evidence not found under " << evidence_dir();         \
   } while (0)
 
