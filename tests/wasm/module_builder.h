@@ -12,18 +12,13 @@
 #include <vector>
 
 #include "wasm/types.h"
+#include "wasm_bytes.h"
 
 namespace cloister::wasm::testing {
 
-using Bytes = std::vector<uint8_t>;
-
 inline void put_u32(Bytes& out, uint32_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    if (v != 0) b |= 0x80;
-    out.push_back(b);
-  } while (v != 0);
+  const Bytes leb = leb_u32(v);
+  out.insert(out.end(), leb.begin(), leb.end());
 }
 
 inline void put_s64(Bytes& out, int64_t v) {
