@@ -27,7 +27,8 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$jobs"
 
 step "release tests"
-(cd build && ctest --output-on-failure -j"$jobs")
+logs=$(mktemp -d)
+(cd build && ctest --output-on-failure -j"$jobs") | tee "$logs/release.txt"
 
 step "ASan+UBSan build"
 # -O1 without debug info: sanitizer reports still name functions, and the
@@ -38,7 +39,8 @@ cmake --build build-asan -j"$jobs"
 
 step "ASan+UBSan tests"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs") |
+  tee "$logs/asan.txt"
 
 step "fuzz build (clang-16, libFuzzer + ASan + UBSan)"
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2" -DCLOISTER_FUZZ=ON -DCLOISTER_BENCH=OFF \
@@ -65,3 +67,15 @@ for target in "${targets[@]}"; do
 done
 
 step "done"
+# One closing line over both ctest runs (each test counted once per build),
+# so the summary is the last thing CI prints rather than fuzzer statistics.
+total=0
+failed=0
+for log in "$logs"/*.txt; do
+  line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1)
+  n=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+  f=$(sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
+  total=$((total + n))
+  failed=$((failed + f))
+done
+echo "tests: $((total - failed)) passed, $failed failed"
