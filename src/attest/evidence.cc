@@ -203,7 +203,7 @@ Result<ShownEvidence> show_evidence(std::span<const uint8_t> bytes,
         } else if (auto info = snp::parse_endorsement_key_cert(loaded->front().get()); !info) {
           out.notes.push_back("certificate not used: not a VCEK/VLEK: " + info.error().message());
         } else {
-          product_name = snp::printable_ascii(info->product_name);
+          product_name = printable_ascii(info->product_name);
           if (product_name.empty())
             out.notes.push_back(
                 "certificate not used: it has no productName extension (is it "

@@ -73,26 +73,9 @@ Result<Bytes> hwid_ext(const X509* cert, std::string_view oid) {
 
 }  // namespace
 
-std::string printable_ascii(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    const auto b = static_cast<uint8_t>(ch);
-    if (b >= 0x20 && b <= 0x7e && b != '\\') {
-      out += ch;
-    } else {
-      static constexpr char kDigits[] = "0123456789abcdef";
-      out += "\\x";
-      out += kDigits[b >> 4];
-      out += kDigits[b & 0xf];
-    }
-  }
-  return out;
-}
-
 Result<EndorsementKeyInfo> parse_endorsement_key_cert(const X509* cert) {
   EndorsementKeyInfo info;
-  info.subject_cn = printable_ascii(x509::subject_cn(cert));
+  info.subject_cn = x509::subject_cn(cert);
   CLOISTER_TRY_ASSIGN(info.struct_version, integer_ext(cert, "1.3.6.1.4.1.3704.1.1"));
   CLOISTER_TRY_ASSIGN(info.product_name, string_ext(cert, "1.3.6.1.4.1.3704.1.2"));
   CLOISTER_TRY_ASSIGN(info.bl, integer_ext(cert, "1.3.6.1.4.1.3704.1.3.1"));

@@ -34,10 +34,6 @@ struct EndorsementKeyInfo {
 // serves) and wrapped in a DER OCTET STRING (some tools re-encode it).
 Result<EndorsementKeyInfo> parse_endorsement_key_cert(const X509* cert);
 
-// `text` with every byte outside printable ASCII written as \xNN, so that
-// names taken from certificates are safe to print and to put in JSON.
-std::string printable_ascii(std::string_view text);
-
 // {"subject_cn", "validity": "<nb>..<na>", "extensions": {productName, bl,
 // tee, snp, ucode, fmc, hwid, cspId}} (the shape of the test cases'
 // `signing_cert`).

@@ -17,7 +17,7 @@ namespace {
 std::string quoted_cn(const X509* cert) {
   // Appended piecewise: `"'" + std::string&&` trips g++ 12's -Wrestrict false positive.
   std::string out = "'";
-  out += printable_ascii(x509::subject_cn(cert));
+  out += x509::subject_cn(cert);
   out += "'";
   return out;
 }
@@ -245,8 +245,6 @@ std::shared_ptr<const CheckedChain> check_chain(const std::vector<Bytes>& cert_i
                                                 Product report_product, uint8_t report_key) {
   auto out = std::make_shared<CheckedChain>();
   build_chain(cert_inputs, crl_inputs, report_product, report_key, out.get());
-  // Messages quote names from the certificates, which may hold any bytes.
-  for (Failure& f : out->failures) f.message = printable_ascii(f.message);
   return out;
 }
 

@@ -59,7 +59,11 @@ std::string name_cn(const X509_NAME* name) {
   unsigned char* utf8 = nullptr;
   int len = ASN1_STRING_to_UTF8(&utf8, s);
   if (len < 0) return "";
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
+  // Names come from untrusted certificates (a quote carries its own PCK
+  // chain): escape them here so every message and claim that quotes one is
+  // printable and valid JSON.
+  std::string out =
+      printable_ascii(std::string_view(reinterpret_cast<char*>(utf8), static_cast<size_t>(len)));
   OPENSSL_free(utf8);
   return out;
 }

@@ -75,6 +75,8 @@ Result<Validity> cert_validity(const X509* cert);
 Result<Validity> crl_validity(const X509_CRL* crl);
 
 // The certificate's subject commonName ("" when absent); issuer likewise.
+// Bytes outside printable ASCII come back escaped as \xNN (printable_ascii):
+// names are untrusted input that ends up in messages and JSON claims.
 std::string subject_cn(const X509* cert);
 std::string issuer_cn(const X509* cert);
 // SHA-256 of the DER SubjectPublicKeyInfo (how roots are pinned) and of the whole certificate.

@@ -14,6 +14,21 @@ std::string to_hex(std::span<const uint8_t> bytes) {
   return out;
 }
 
+std::string printable_ascii(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    const auto b = static_cast<uint8_t>(ch);
+    if (b >= 0x20 && b <= 0x7e && b != '\\') {
+      out += ch;
+    } else {
+      out += "\\x";
+      out += to_hex(std::span(&b, 1));
+    }
+  }
+  return out;
+}
+
 namespace {
 int nibble(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -5,6 +5,7 @@
 
 #include "attest/snp.h"
 #include "attest/snp_cert.h"
+#include "base/hex.h"
 #include "snp_test_util.h"
 
 namespace cloister::attest::snp {

@@ -19,5 +19,10 @@ TEST(Hex, RejectsBadInput) {
   EXPECT_EQ(from_hex(""), std::vector<uint8_t>{});
 }
 
+TEST(Hex, PrintableAsciiEscapesEverythingElse) {
+  EXPECT_EQ(printable_ascii("Intel SGX PCK Platform CA"), "Intel SGX PCK Platform CA");
+  EXPECT_EQ(printable_ascii(std::string("A\xff\n\\\0", 5)), "A\\xff\\x0a\\x5c\\x00");
+}
+
 }  // namespace
 }  // namespace cloister
