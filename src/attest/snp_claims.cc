@@ -20,10 +20,6 @@ std::string format(const char* fmt, Args... args) {
   return buf;
 }
 
-std::string hex(std::span<const uint8_t> bytes) {
-  return to_hex(bytes);
-}
-
 nlohmann::json tcb_components_json(const TcbComponents& c) {
   nlohmann::json j = nlohmann::json::object();
   if (c.fmc) j["fmc"] = *c.fmc;
@@ -99,20 +95,20 @@ Claims claims_from_report(const Report& r, Product product_hint) {
   d["signing_key"] = signing_key_name(r.signing_key);
   d["mask_chip_key"] = r.mask_chip_key ? 1 : 0;
   d["author_key_en"] = r.author_key_en ? 1 : 0;
-  d["reported_tcb"] = hex(r.reported_tcb);
+  d["reported_tcb"] = to_hex(r.reported_tcb);
   d["reported_tcb_components"] = tcb_components_json(reported);
-  d["current_tcb"] = hex(r.current_tcb);
-  d["committed_tcb"] = hex(r.committed_tcb);
-  d["launch_tcb"] = hex(r.launch_tcb);
+  d["current_tcb"] = to_hex(r.current_tcb);
+  d["committed_tcb"] = to_hex(r.committed_tcb);
+  d["launch_tcb"] = to_hex(r.launch_tcb);
   d["current_firmware"] =
       format("%u.%u build %u", r.current_major, r.current_minor, r.current_build);
   d["platform_info"] = format("0x%llx", static_cast<unsigned long long>(r.platform_info));
-  d["measurement"] = hex(r.measurement);
-  d["report_data"] = hex(r.report_data);
-  d["host_data"] = hex(r.host_data);
-  d["id_key_digest"] = hex(r.id_key_digest);
-  d["author_key_digest"] = hex(r.author_key_digest);
-  d["chip_id"] = hex(r.chip_id);
+  d["measurement"] = to_hex(r.measurement);
+  d["report_data"] = to_hex(r.report_data);
+  d["host_data"] = to_hex(r.host_data);
+  d["id_key_digest"] = to_hex(r.id_key_digest);
+  d["author_key_digest"] = to_hex(r.author_key_digest);
+  d["chip_id"] = to_hex(r.chip_id);
   if (r.launch_mit_vector)
     d["launch_mit_vector"] =
         format("0x%llx", static_cast<unsigned long long>(*r.launch_mit_vector));
