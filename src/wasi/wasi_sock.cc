@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// (being written: see call.h for how a WASI function is registered)
+#include "wasi/call.h"
+
+namespace cloister::wasi {
+
+void register_sock(WasiRegistry&) {}
+
+}  // namespace cloister::wasi
