@@ -19,6 +19,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing: clang's libFuzzer with ASan/UBSan runtimes
   clang-16 lld-16 libclang-rt-16-dev
+  # wasm32-wasi workloads (examples/, end-to-end tests): C, C++ and Rust
+  wasi-libc libclang-rt-16-dev-wasm32 libc++-16-dev-wasm32 libc++abi-16-dev-wasm32
+  rustc libstd-rust-dev-wasm32
   # openssl(1) for the benchmark's reference rates
   openssl
 )
