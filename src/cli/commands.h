@@ -9,5 +9,6 @@
 namespace cloister::cli {
 
 void register_attest_commands(CLI::App& app, int* exit_code);
+void register_run_command(CLI::App& app, int* exit_code);
 
 }  // namespace cloister::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   int exit_code = 0;
+  cloister::cli::register_run_command(app, &exit_code);
   cloister::cli::register_attest_commands(app, &exit_code);
 
   try {

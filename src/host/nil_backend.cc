@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "host/nil_backend.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace cloister::host {
+namespace {
+
+Result<UniqueFd> launch_memfd(const std::vector<uint8_t>& message) {
+  UniqueFd fd(::memfd_create("cloister-launch", MFD_CLOEXEC));
+  if (!fd) return fail("memfd_create: ", std::strerror(errno));
+  size_t done = 0;
+  while (done < message.size()) {
+    const ssize_t n = ::write(fd.get(), message.data() + done, message.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("writing the launch message: ", std::strerror(errno));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::lseek(fd.get(), 0, SEEK_SET) != 0) return fail("lseek: ", std::strerror(errno));
+  return fd;
+}
+
+// Ignores SIGINT/SIGQUIT while the keep runs (as system(3) does): the
+// terminal sends them to the keep too, and we report how it ended.
+class IgnoreInterrupts {
+ public:
+  IgnoreInterrupts() {
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    ::sigaction(SIGINT, &ign, &old_int_);
+    ::sigaction(SIGQUIT, &ign, &old_quit_);
+  }
+  ~IgnoreInterrupts() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGQUIT, &old_quit_, nullptr);
+  }
+  const struct sigaction& old_int() const { return old_int_; }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_quit_ {};
+};
+
+}  // namespace
+
+Result<int> run_nil(const std::string& keep_program, Workload workload) {
+  CLOISTER_TRY_ASSIGN(UniqueFd launch, launch_memfd(keep::encode_launch(workload.launch)));
+  workload.launch = {};
+
+  // Every source descriptor is first moved above every target number, so
+  // that the dup2 calls in the child can never overwrite one another.
+  const int first_free = keep::kLaunchFd + 1 + static_cast<int>(workload.fds.size());
+  std::vector<std::pair<UniqueFd, int>> moves;
+  auto lift = [&](int fd, int target) -> Result<void> {
+    UniqueFd high(::fcntl(fd, F_DUPFD_CLOEXEC, first_free));
+    if (!high) return fail("placing descriptors for the keep: ", std::strerror(errno));
+    moves.emplace_back(std::move(high), target);
+    return ok();
+  };
+  CLOISTER_TRY(lift(launch.get(), keep::kLaunchFd));
+  for (auto& [fd, target] : workload.fds) CLOISTER_TRY(lift(fd.get(), target));
+  workload.fds.clear();
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  for (const auto& [fd, target] : moves) {
+    posix_spawn_file_actions_adddup2(&actions, fd.get(), target);
+  }
+  // The child gets default signal dispositions and an unblocked mask.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+  IgnoreInterrupts ignore;
+  char* argv[] = {const_cast<char*>("cloister-keep"), nullptr};
+  char* envp[] = {nullptr};
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, keep_program.c_str(), &actions, &attr, argv, envp);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  moves.clear();
+  if (rc != 0) return fail("cannot start the keep program ", keep_program, ": ", std::strerror(rc));
+
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return fail("waiting for the keep: ", std::strerror(errno));
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    if (sig != SIGINT) {
+      std::fprintf(stderr, "cloister: the keep was ended by signal %d (%s)\n", sig,
+                   ::strsignal(sig));
+    }
+    return 128 + sig;
+  }
+  return fail("the keep ended in an unexpected way (wait status ", status, ")");
+}
+
+}  // namespace cloister::host
