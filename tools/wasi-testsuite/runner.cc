@@ -56,6 +56,23 @@ Outcome judge(const TestCase& test, const ProcessResult& r) {
   return o;
 }
 
+// The shared testdata is read-only, and fs::copy keeps permissions; the
+// tests write into their copy (as a non-root user too), so the copy's owner
+// gets write access. Symlinks are neither followed nor changed.
+std::error_code make_writable(const fs::path& root) {
+  std::error_code ec;
+  fs::permissions(root, fs::perms::owner_all, fs::perm_options::add, ec);
+  if (ec) return ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_symlink(ec)) continue;
+    const auto add = it->is_directory(ec) ? fs::perms::owner_all
+                                          : fs::perms::owner_read | fs::perms::owner_write;
+    fs::permissions(it->path(), add, fs::perm_options::add | fs::perm_options::nofollow, ec);
+  }
+  return ec;
+}
+
 }  // namespace
 
 Outcome run_test(const TestCase& test, const RunOptions& options) {
@@ -77,6 +94,7 @@ Outcome run_test(const TestCase& test, const RunOptions& options) {
     root_copy = scratch / "root";
     fs::copy(*test.root, *root_copy, fs::copy_options::recursive | fs::copy_options::copy_symlinks,
              ec);
+    if (!ec) ec = make_writable(*root_copy);
     if (ec) {
       o.reason = "cannot copy fixture " + test.root->string() + ": " + ec.message();
       return o;

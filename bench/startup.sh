@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Start-up time: the median wall time of `cloister run hello.wasm` (the
+# hello-c example) over 20 runs, next to Node.js running the same module
+# with node:wasi (bench/node_wasi_run.mjs), and /bin/true as the floor of the
+# timing harness itself (fork + exec + wait from python3).
+#
+#   bench/startup.sh [BUILD_DIR] [RUNS]      (defaults: build, 20)
+#
+# Needs a build with the examples (`cmake --build BUILD --target cloister
+# examples`), python3, and node >= 20 (optional: its row is skipped without it).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:-$here/../build}" && pwd)
+runs=${2:-20}
+cloister="$build/cloister"
+module="$build/examples/hello-c.wasm"
+
+for f in "$cloister" "$module"; do
+  if [[ ! -x "$f" && ! -f "$f" ]]; then
+    echo "startup.sh: $f is missing; build the cloister and examples targets first" >&2
+    exit 1
+  fi
+done
+
+# One warm-up run each (page cache, node's compile cache), then $runs timed
+# runs; the module's output is checked once so that a broken run is not timed.
+python3 - "$runs" "$cloister" "$module" "$here/node_wasi_run.mjs" <<'PY'
+import shutil, statistics, subprocess, sys, time
+
+runs = int(sys.argv[1])
+cloister, module, node_script = sys.argv[2:5]
+expected = b"Hello, world! (from C)\n"
+
+def measure(name, cmd, check=True):
+    first = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if check and (first.returncode != 0 or first.stdout != expected):
+        sys.exit(f"startup.sh: {name}: exit {first.returncode}, stdout {first.stdout!r}, "
+                 f"stderr {first.stderr[:200]!r}")
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter_ns()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append((time.perf_counter_ns() - t0) / 1e6)
+    print(f"{name:<34} median {statistics.median(times):8.2f} ms   "
+          f"min {min(times):8.2f} ms   max {max(times):8.2f} ms   ({runs} runs)")
+
+print(f"module: {module}")
+measure("/bin/true (harness floor)", ["/bin/true"], check=False)
+measure("cloister run hello.wasm", [cloister, "run", module])
+node = shutil.which("node")
+if node is None:
+    print("node: not found, skipped")
+else:
+    version = subprocess.run([node, "--version"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    measure(f"node {version} node:wasi hello.wasm",
+            [node, "--no-warnings", node_script, module])
+PY
