@@ -35,7 +35,9 @@ inline std::filesystem::path cloister_binary() {
   return std::filesystem::path(CLOISTER_BINARY_DIR) / "cloister";
 }
 
-inline RunResult run_cloister(const std::vector<std::string>& args) {
+// Runs build/cloister with `stdin_path` as its standard input ("" = inherit).
+inline RunResult run_cloister_with_stdin(const std::vector<std::string>& args,
+                                         const std::filesystem::path& stdin_path) {
   static int counter = 0;
   const auto err_path =
       std::filesystem::temp_directory_path() /
@@ -43,6 +45,7 @@ inline RunResult run_cloister(const std::vector<std::string>& args) {
   std::string cmd = shell_quote(cloister_binary().string());
   for (const auto& a : args) cmd += " " + shell_quote(a);
   cmd += " 2>" + shell_quote(err_path.string());
+  if (!stdin_path.empty()) cmd += " <" + shell_quote(stdin_path.string());
   RunResult r;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;
@@ -57,6 +60,10 @@ inline RunResult run_cloister(const std::vector<std::string>& args) {
   r.err = ss.str();
   std::filesystem::remove(err_path);
   return r;
+}
+
+inline RunResult run_cloister(const std::vector<std::string>& args) {
+  return run_cloister_with_stdin(args, {});
 }
 
 inline std::string slurp_and_remove(const std::filesystem::path& path) {

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// `cloister run` end to end, as a user runs it: exit codes, output, stdin,
+// arguments and environment, traps, bad modules and configs, and sandbox
+// escape attempts (each must fail with the right WASI errno).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "cli/cli_runner.h"
+
+namespace cloister::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What programs/sandbox.c prints. Every attempt to leave the preopen fails
+// with ENOTCAPABLE (WASI's "capabilities insufficient"), as does every write
+// below a read-only preopen; absolute guest paths name the preopen "/".
+constexpr const char* SANDBOX_ESCAPE_EXPECTED =
+    "open inside.txt: ok\n"
+    "open /inside.txt: ok\n"
+    "open ../inside.txt: ENOTCAPABLE\n"
+    "open sub/../../inside.txt: ENOTCAPABLE\n"
+    "open /../../../etc/passwd: ENOTCAPABLE\n"
+    "open abs_link/passwd: ENOTCAPABLE\n"
+    "open rel_link/etc/passwd: ENOTCAPABLE\n"
+    "open sub/up/etc/passwd: ENOTCAPABLE\n"
+    "create abs_link/cloister-escape: ENOTCAPABLE\n"
+    "stat abs_link/passwd: ENOTCAPABLE\n"
+    "mkdir ../escaped: ENOTCAPABLE\n"
+    "rename inside.txt -> ../moved: ENOTCAPABLE\n"
+    "link inside.txt -> rel_link/linked: ENOTCAPABLE\n"
+    "unlink abs_link/hostname: ENOTCAPABLE\n";
+constexpr const char* SANDBOX_READONLY_EXPECTED =
+    "open inside.txt: ok\n"
+    "open inside.txt: ENOTCAPABLE\n"
+    "open inside.txt: ENOTCAPABLE\n"
+    "create new.txt: ENOTCAPABLE\n"
+    "mkdir newdir: ENOTCAPABLE\n"
+    "unlink inside.txt: ENOTCAPABLE\n"
+    "rename inside.txt -> renamed.txt: ENOTCAPABLE\n"
+    "symlink inside.txt <- sl: ENOTCAPABLE\n";
+
+fs::path program(const std::string& name) {
+  return fs::path(CLOISTER_BINARY_DIR) / "tests" / "e2e" / "programs" / (name + ".wasm");
+}
+
+class RunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+#if !CLOISTER_E2E_PROGRAMS
+    GTEST_SKIP() << "no wasm32-wasi C toolchain (apt install clang-16 lld-16 wasi-libc "
+                    "libclang-rt-16-dev-wasm32): the test programs were not built";
+#endif
+    char tmpl[] = "/tmp/cloister-run-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+  fs::path write(const std::string& name, const std::string& text) {
+    fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+  fs::path dir_;
+};
+
+TEST_F(RunTest, ExitCodeArgumentsAndEnvironmentComeFromTheRequestOnly) {
+  ::setenv("CLOISTER_HOST_SECRET", "must-not-leak", 1);
+  const fs::path cfg = write("Cloister.toml",
+                             "args = [\"7\", \"two words\"]\n"
+                             "[env]\nGREETING = \"hello\"\n");
+  RunResult r =
+      run_cloister({"run", "--config", cfg.string(), program("show_args").string(), "--", "extra"});
+  ::unsetenv("CLOISTER_HOST_SECRET");
+  EXPECT_EQ(r.exit_code, 7) << r.err;
+  EXPECT_EQ(r.out, "argv[0]=" + program("show_args").string() +
+                       "\n"
+                       "argv[1]=7\nargv[2]=two words\nargv[3]=extra\n"
+                       "env GREETING=hello\n"
+                       "env FD_COUNT=3\nenv FD_NAMES=stdin:stdout:stderr\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(RunTest, WithoutAConfigTheModuleGetsStdioOnly) {
+  RunResult r = run_cloister({"run", program("show_args").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "argv[0]=" + program("show_args").string() +
+                       "\nenv FD_COUNT=3\nenv FD_NAMES=stdin:stdout:stderr\n");
+}
+
+TEST_F(RunTest, ExitCodesAboveTwoHundredFiftyFiveKeepTheirLowByte) {
+  RunResult r = run_cloister({"run", program("show_args").string(), "--", "300"});
+  EXPECT_EQ(r.exit_code, 300 & 0xff);
+}
+
+TEST_F(RunTest, StdinAndStdoutAreTheUsersOwn) {
+  const fs::path in = write("input.txt", std::string(100000, 'x') + "end\n");
+  RunResult r = run_cloister_with_stdin({"run", program("cat").string()}, in);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, std::string(100000, 'x') + "end\n");
+  EXPECT_EQ(r.err, "100004 bytes\n");
+}
+
+TEST_F(RunTest, ATrapNamesTheFunctionAndOffsetAndExitsWith134) {
+  RunResult r = run_cloister({"run", program("trap").string()});
+  EXPECT_EQ(r.exit_code, 134);
+  EXPECT_EQ(r.out, "before the trap\n");
+  EXPECT_TRUE(r.err.starts_with("cloister: trap in fail_deliberately at 0x")) << r.err;
+  EXPECT_TRUE(r.err.ends_with(": unreachable\n")) << r.err;
+}
+
+TEST_F(RunTest, EndlessRecursionIsACleanTrap) {
+  RunResult r = run_cloister({"run", program("stack_overflow").string()});
+  EXPECT_EQ(r.exit_code, 134);
+  EXPECT_NE(r.err.find("cloister: trap in "), std::string::npos) << r.err;
+}
+
+TEST_F(RunTest, MissingAndCorruptModulesAreRefusedWith125) {
+  RunResult missing = run_cloister({"run", (dir_ / "nope.wasm").string()});
+  EXPECT_EQ(missing.exit_code, 125);
+  EXPECT_NE(missing.err.find("cannot read module"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("nope.wasm"), std::string::npos) << missing.err;
+
+  const fs::path junk = write("junk.wasm", "this is not wasm");
+  RunResult corrupt = run_cloister({"run", junk.string()});
+  EXPECT_EQ(corrupt.exit_code, 125);
+  EXPECT_NE(corrupt.err.find("not a valid WebAssembly module"), std::string::npos) << corrupt.err;
+  EXPECT_NE(corrupt.err.find("magic header not detected"), std::string::npos) << corrupt.err;
+
+  // A truncated copy of a real module.
+  std::ifstream f(program("show_args"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const fs::path cut = write("cut.wasm", bytes.substr(0, bytes.size() / 2));
+  RunResult truncated = run_cloister({"run", cut.string()});
+  EXPECT_EQ(truncated.exit_code, 125);
+  EXPECT_NE(truncated.err.find("offset"), std::string::npos) << truncated.err;
+}
+
+TEST_F(RunTest, AModuleImportingSomethingElseIsALinkError) {
+  // (module (import "env" "f" (func)) (memory (export "memory") 1)
+  //         (func (export "_start")))
+  const unsigned char wasm[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01,
+                                0x60, 0x00, 0x00, 0x02, 0x09, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x01,
+                                0x66, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x00,
+                                0x01, 0x07, 0x13, 0x02, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79,
+                                0x02, 0x00, 0x06, 0x5f, 0x73, 0x74, 0x61, 0x72, 0x74, 0x00, 0x01,
+                                0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};
+  const fs::path p =
+      write("imports.wasm", std::string(reinterpret_cast<const char*>(wasm), sizeof wasm));
+  RunResult r = run_cloister({"run", p.string()});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_NE(r.err.find("env"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown import"), std::string::npos) << r.err;
+}
+
+TEST_F(RunTest, ConfigErrorsNameFileLineAndColumn) {
+  const fs::path cfg = write("Cloister.toml", "args = [\"a\"]\n[[files]]\nkind = \"pipe\"\n");
+  RunResult r = run_cloister({"run", "--config", cfg.string(), program("show_args").string()});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_NE(r.err.find(cfg.string() + ":3:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pipe"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+
+  RunResult missing = run_cloister(
+      {"run", "--config", (dir_ / "none.toml").string(), program("show_args").string()});
+  EXPECT_EQ(missing.exit_code, 125);
+  EXPECT_NE(missing.err.find("none.toml"), std::string::npos) << missing.err;
+}
+
+TEST_F(RunTest, UnknownBackendIsRefused) {
+  RunResult r = run_cloister({"run", "--backend", "sgx", program("show_args").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("sgx"), std::string::npos) << r.err;
+}
+
+TEST_F(RunTest, TheKeepProgramRefusesToBeStartedByHand) {
+  const fs::path keep = fs::path(CLOISTER_BINARY_DIR) / "cloister-keep";
+  const std::string cmd = shell_quote(keep.string()) + " something 2>/dev/null";
+  const int status = std::system(cmd.c_str());
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 125);
+}
+
+// The sandbox: a preopen "/" with symlinks pointing out of it.
+class SandboxTest : public RunTest {
+ protected:
+  void SetUp() override {
+    RunTest::SetUp();
+    if (IsSkipped()) return;
+    root_ = dir_ / "root";
+    fs::create_directories(root_ / "sub");
+    std::ofstream(root_ / "inside.txt") << "inside\n";
+    fs::create_symlink("/etc", root_ / "abs_link");
+    fs::create_symlink("../..", root_ / "rel_link");
+    fs::create_symlink("../../", root_ / "sub" / "up");
+  }
+  RunResult run_mode(const std::string& mode, const std::string& access) {
+    const fs::path cfg = write(
+        "Cloister.toml", "args = [\"" + mode +
+                             "\"]\n"
+                             "[[files]]\nkind = \"stdin\"\n"
+                             "[[files]]\nkind = \"stdout\"\n"
+                             "[[files]]\nkind = \"stderr\"\n"
+                             "[[files]]\nkind = \"dir\"\nhost = \"" +
+                             root_.string() + "\"\nguest = \"/\"\nmode = \"" + access + "\"\n");
+    return run_cloister({"run", "--config", cfg.string(), program("sandbox").string()});
+  }
+  fs::path root_;
+};
+
+TEST_F(SandboxTest, EveryEscapeAttemptFailsWithTheRightErrno) {
+  RunResult r = run_mode("escape", "rw");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, SANDBOX_ESCAPE_EXPECTED) << r.err;
+  // Nothing appeared or moved outside the sandbox.
+  EXPECT_FALSE(fs::exists(dir_ / "escaped"));
+  EXPECT_FALSE(fs::exists(dir_ / "moved"));
+  EXPECT_FALSE(fs::exists(dir_ / "linked"));
+  EXPECT_FALSE(fs::exists("/etc/cloister-escape"));
+  EXPECT_TRUE(fs::exists(root_ / "inside.txt"));
+}
+
+TEST_F(SandboxTest, AReadOnlyPreopenRefusesEveryWrite) {
+  RunResult r = run_mode("readonly", "ro");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, SANDBOX_READONLY_EXPECTED) << r.err;
+  EXPECT_FALSE(fs::exists(root_ / "new.txt"));
+  EXPECT_FALSE(fs::exists(root_ / "newdir"));
+  EXPECT_FALSE(fs::is_symlink(root_ / "sl"));
+  std::ifstream in(root_ / "inside.txt");
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "inside\n");
+}
+
+}  // namespace
+}  // namespace cloister::testing
