@@ -106,6 +106,7 @@ class ConfigParser {
     if (const toml::node* n = root.get("env")) parse_env(*n, config.env);
     if (const toml::node* n = root.get("files")) {
       parse_files(*n, config.files);
+      config.files_listed = true;
     } else {
       config.files = default_config().files;
     }

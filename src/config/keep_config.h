@@ -47,6 +47,10 @@ struct KeepConfig {
   std::vector<std::string> args;                         // after argv[0]
   std::vector<std::pair<std::string, std::string>> env;  // in file order
   std::vector<FileEntry> files;                          // index = WASI fd
+  // Whether the file has a [[files]] list. Only then does the module's
+  // environment get FD_COUNT and FD_NAMES describing it: without one the
+  // environment is exactly [env] (what WASI conformance expects).
+  bool files_listed = false;
 };
 
 // The configuration used without a Cloister.toml: stdin, stdout and stderr,

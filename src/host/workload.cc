@@ -39,6 +39,18 @@ Result<Workload> prepare_workload(const std::string& module_path, const config::
   w.launch.args = config.args;
   w.launch.args.insert(w.launch.args.end(), extra_args.begin(), extra_args.end());
   for (const auto& [key, value] : config.env) w.launch.env.push_back(key + "=" + value);
+  if (config.files_listed) {
+    // Like Enarx: the module finds its descriptors by name.
+    std::string names;
+    for (size_t i = 0; i < config.files.size(); ++i) {
+      if (i != 0) names += ':';
+      names += config.files[i].name.empty()
+                   ? std::string(config::file_kind_name(config.files[i].kind))
+                   : config.files[i].name;
+    }
+    w.launch.env.push_back("FD_COUNT=" + std::to_string(config.files.size()));
+    w.launch.env.push_back("FD_NAMES=" + names);
+  }
 
   CLOISTER_TRY_ASSIGN(std::vector<UniqueFd> opened, open_resources(config));
   // Launch message at 3, then every non-stdio descriptor in order.

@@ -44,11 +44,8 @@ Result<wasi::WasiSetup> make_setup(Launch& launch) {
   setup.args.push_back(launch.module_name);
   for (auto& a : launch.args) setup.args.push_back(std::move(a));
   setup.env = std::move(launch.env);
-  std::string names;
   for (size_t i = 0; i < launch.files.size(); ++i) {
     const LaunchFile& f = launch.files[i];
-    if (i != 0) names += ':';
-    names += f.name.empty() ? default_name(f.kind) : std::string_view(f.name);
     wasi::GrantedFd g;
     const int fd = ::fcntl(f.keep_fd, F_DUPFD_CLOEXEC, 0);
     if (fd < 0) {
@@ -61,9 +58,6 @@ Result<wasi::WasiSetup> make_setup(Launch& launch) {
     g.is_listener = f.kind == LaunchFileKind::Listen;
     setup.fds.push_back(std::move(g));
   }
-  // Like Enarx: the module finds its descriptors by name.
-  setup.env.push_back("FD_COUNT=" + std::to_string(launch.files.size()));
-  setup.env.push_back("FD_NAMES=" + names);
   // The originals (not stdio) are no longer needed.
   for (const LaunchFile& f : launch.files) {
     if (f.keep_fd > 2) ::close(f.keep_fd);

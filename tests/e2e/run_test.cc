@@ -86,16 +86,28 @@ TEST_F(RunTest, ExitCodeArgumentsAndEnvironmentComeFromTheRequestOnly) {
   EXPECT_EQ(r.out, "argv[0]=" + program("show_args").string() +
                        "\n"
                        "argv[1]=7\nargv[2]=two words\nargv[3]=extra\n"
-                       "env GREETING=hello\n"
-                       "env FD_COUNT=3\nenv FD_NAMES=stdin:stdout:stderr\n");
+                       "env GREETING=hello\n");
   EXPECT_EQ(r.err, "");
 }
 
 TEST_F(RunTest, WithoutAConfigTheModuleGetsStdioOnly) {
   RunResult r = run_cloister({"run", program("show_args").string()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "argv[0]=" + program("show_args").string() + "\n");
+}
+
+TEST_F(RunTest, AFilesListIsDescribedByFdCountAndFdNames) {
+  std::filesystem::create_directory(dir_ / "data");
+  const fs::path cfg = write("Cloister.toml",
+                             "[env]\nA = \"1\"\n"
+                             "[[files]]\nkind = \"null\"\n"
+                             "[[files]]\nkind = \"stdout\"\n"
+                             "[[files]]\nkind = \"stderr\"\nname = \"log\"\n"
+                             "[[files]]\nkind = \"dir\"\nhost = \"data\"\nguest = \"/data\"\n");
+  RunResult r = run_cloister({"run", "--config", cfg.string(), program("show_args").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "argv[0]=" + program("show_args").string() +
-                       "\nenv FD_COUNT=3\nenv FD_NAMES=stdin:stdout:stderr\n");
+                       "\nenv A=1\nenv FD_COUNT=4\nenv FD_NAMES=null:stdout:log:/data\n");
 }
 
 TEST_F(RunTest, ExitCodesAboveTwoHundredFiftyFiveKeepTheirLowByte) {
