@@ -29,6 +29,9 @@ ErrnoOr<FdEntry*> path_dir(WasiCall& c, uint32_t fd, uint64_t required, bool wri
 
 ErrnoOr<std::string> guest_string(WasiCall& c, uint32_t ptr, uint32_t len) {
   WASI_TRY_ASSIGN(std::string_view s, c.mem.string(ptr, len));
+  // Linux refuses longer paths and symlink texts anyway; refusing them here
+  // keeps a module from making the keep copy megabytes per call.
+  if (s.size() >= PATH_MAX) return Errno::NameTooLong;
   return std::string(s);
 }
 

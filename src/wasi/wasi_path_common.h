@@ -20,7 +20,8 @@ namespace cloister::wasi {
 // rights, this is defence in depth).
 ErrnoOr<FdEntry*> path_dir(WasiCall& c, uint32_t fd, uint64_t required, bool writes);
 
-// A copy of the guest string at [ptr, ptr+len) (Fault when out of bounds).
+// A copy of the guest string at [ptr, ptr+len): Fault when out of bounds,
+// NameTooLong from PATH_MAX bytes on (what Linux accepts in a path).
 ErrnoOr<std::string> guest_string(WasiCall& c, uint32_t ptr, uint32_t len);
 
 // wasi_path_open.cc

@@ -199,6 +199,16 @@ TEST_F(PathOpenTest, BadPointersAreFault) {
   EXPECT_EQ(ctx_->fds().size(), 4u);
 }
 
+TEST_F(PathOpenTest, OverlongPathIsNameTooLong) {
+  EXPECT_EQ(open(std::string(4096, 'a'), kOflagCreat), Errno::NameTooLong);
+  EXPECT_EQ(open(std::string(300, 'a'), kOflagCreat), Errno::NameTooLong);  // NAME_MAX
+  std::string deep;
+  for (int i = 0; i < 1000; ++i) deep += "./";
+  deep += "file";
+  EXPECT_EQ(open(deep, kOflagCreat), Errno::Success);
+  EXPECT_TRUE(exists("file"));
+}
+
 TEST_F(PathOpenTest, TooManyOpenFilesIsMfile) {
   write_host("file", "x");
   Errno last = Errno::Success;
