@@ -77,6 +77,9 @@ inline constexpr uint64_t kWriting =
     kPathLinkSource | kPathLinkTarget | kPathRenameSource | kPathRenameTarget |
     kPathFilestatSetSize | kPathFilestatSetTimes | kFdFilestatSetSize | kFdFilestatSetTimes |
     kPathSymlink | kPathRemoveDirectory | kPathUnlinkFile | kFdSync;
+// Rights that need the host file open for writing (path_open derives the
+// access mode from them).
+inline constexpr uint64_t kWriteAccess = kFdWrite | kFdAllocate | kFdFilestatSetSize;
 // What a regular file can do, and what a directory can do.
 inline constexpr uint64_t kRegularFile =
     kFdDatasync | kFdRead | kFdSeek | kFdFdstatSetFlags | kFdSync | kFdTell | kFdWrite | kFdAdvise |

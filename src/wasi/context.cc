@@ -2,7 +2,8 @@
 //
 // Building the module's descriptor table from what the host granted: each
 // descriptor's WASI type comes from fstat, its rights from its type, and a
-// read-only preopen loses every right that changes something.
+// read-only preopen loses every right that changes something (see below for
+// the inheriting rights path_open refuses).
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -39,7 +40,12 @@ Rights rights_for(Filetype type, bool read_only) {
   }
   if (read_only) {
     r.base &= ~rights::kWriting;
-    r.inheriting &= ~rights::kWriting;
+    // The inheriting rights keep kWriteAccess: libc asks path_open for the
+    // rights a directory passes on, so an open for writing then asks for
+    // fd_write and path_open refuses it (NotCapable) at open time, instead of
+    // handing out a descriptor whose every write fails. No descriptor below a
+    // read-only preopen ever holds them.
+    r.inheriting &= ~(rights::kWriting & ~rights::kWriteAccess);
   }
   return r;
 }
