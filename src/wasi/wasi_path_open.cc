@@ -18,16 +18,13 @@
 namespace cloister::wasi {
 namespace {
 
-// Rights that need the host file open for writing.
-constexpr uint64_t kWriteAccess =
-    rights::kFdWrite | rights::kFdAllocate | rights::kFdFilestatSetSize;
 constexpr uint16_t kKnownOflags = kOflagCreat | kOflagDirectory | kOflagExcl | kOflagTrunc;
 constexpr uint16_t kKnownFdflags =
     kFdflagAppend | kFdflagDsync | kFdflagNonblock | kFdflagRsync | kFdflagSync;
 
 int host_open_flags(uint32_t dirflags, uint32_t oflags, uint32_t fdflags, uint64_t granted) {
   const bool read = (granted & (rights::kFdRead | rights::kFdReaddir)) != 0;
-  const bool write = (granted & kWriteAccess) != 0;
+  const bool write = (granted & rights::kWriteAccess) != 0;
   int flags = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
   if ((dirflags & kLookupSymlinkFollow) == 0) flags |= O_NOFOLLOW;
   if (oflags & kOflagCreat) flags |= O_CREAT;
@@ -70,16 +67,18 @@ wasm::Outcome<Errno> path_open(WasiCall& c) {
   if (!c.mem.in_bounds(fd_out, sizeof(uint32_t))) return Errno::Fault;
 
   // Below a read-only preopen, asking for write access is refused outright
-  // (rather than silently opening read-only), and rights that would change
-  // something are never passed on.
-  if (dir->read_only && (want_base & kWriteAccess) != 0) {
+  // (rather than silently opening read-only), and no right that would change
+  // something is granted. Directories keep passing kWriteAccess on in their
+  // inheriting rights so that libc keeps asking for it, and meeting this
+  // refusal, when it opens for writing (see context.cc).
+  if (dir->read_only && (want_base & rights::kWriteAccess) != 0) {
     return Errno::NotCapable;
   }
   uint64_t base = want_base & dir->rights_inheriting;
   uint64_t inheriting = want_inheriting & dir->rights_inheriting;
   if (dir->read_only) {
     base &= ~rights::kWriting;
-    inheriting &= ~rights::kWriting;
+    inheriting &= ~(rights::kWriting & ~rights::kWriteAccess);
   }
 
   const int flags = host_open_flags(dirflags, oflags, fdflags, base);

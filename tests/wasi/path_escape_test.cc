@@ -228,6 +228,9 @@ TEST_F(PathEscapeTest, ReadOnlyPreopenRefusesEveryChange) {
   rebuild({.read_only_root = true});
   FdEntry* root = entry(kPreopen);
   EXPECT_EQ(root->rights_base & kWriting, 0u);
+  // Write access stays in the inheriting rights only so that libc asks for
+  // it when opening for writing, and is refused.
+  EXPECT_EQ(root->rights_inheriting & kWriting, kWriteAccess);
   EXPECT_EQ(open("new", kOflagCreat), Errno::NotCapable);
   EXPECT_EQ(open("file", kOflagTrunc), Errno::NotCapable);
   EXPECT_EQ(open("file", 0, kFdWrite), Errno::NotCapable);
@@ -258,7 +261,12 @@ TEST_F(PathEscapeTest, ReadOnlyPreopenRefusesEveryChange) {
   const uint32_t dir = opened();
   EXPECT_TRUE(entry(dir)->read_only);
   EXPECT_EQ(entry(dir)->rights_base & kWriting, 0u);
-  EXPECT_EQ(entry(dir)->rights_inheriting & kWriting, 0u);
+  EXPECT_EQ(entry(dir)->rights_inheriting & kWriting, kWriteAccess);
+  // As libc opens with O_WRONLY: every right the directory passes on but
+  // read access.
+  EXPECT_EQ(open("file", 0, entry(dir)->rights_inheriting & ~kFdRead & ~kFdReaddir),
+            Errno::NotCapable);
+  EXPECT_EQ(open("file", 0, entry(kPreopen)->rights_inheriting & ~kWriteAccess), Errno::Success);
   // Even with rights restored by hand, the read-only mark refuses changes.
   entry(dir)->rights_base |= kWriting;
   EXPECT_EQ(mkdir("x", dir), Errno::NotCapable);
