@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   cloister::cli::register_run_command(app, &exit_code);
   cloister::cli::register_attest_commands(app, &exit_code);
+  cloister::cli::register_config_commands(app, &exit_code);
 
   try {
     app.parse(argc, argv);
