@@ -15,8 +15,8 @@ wasm::Outcome<Errno> proc_exit(WasiCall& c) {
   return wasm::Failure::exit(static_cast<int32_t>(c.u32(0)));
 }
 
-// proc_raise(signal): the keep has no signals to deliver to the module, and
-// the spec's reference behaviour (and the issue) is ENOSYS.
+// proc_raise(signal): the keep has no signals to deliver to the module (the
+// function is gone from later WASI versions); issue 4 asks for ENOSYS.
 wasm::Outcome<Errno> proc_raise(WasiCall&) {
   return Errno::NoSys;
 }
