@@ -178,9 +178,10 @@ wasm::Outcome<Errno> fd_datasync(WasiCall& c) {
 // fd_advise(fd, offset, len, advice). The arguments and the descriptor are
 // checked exactly as posix_fadvise would (Inval for an unknown advice or a
 // range beyond off_t, Spipe for pipes and sockets), but the hint itself is
-// not passed on: it has no observable effect (the spec calls it advisory),
-// and inside a keep the file system is proxied through a narrow host channel
-// that deliberately carries no page-cache hints to the untrusted host.
+// not passed on: it changes no result the module can observe (the spec calls
+// it advisory), and inside a KVM keep every system call crosses a narrow
+// channel to the untrusted host which carries only the calls WASI needs for
+// its semantics; fadvise64 is deliberately not one of them.
 wasm::Outcome<Errno> fd_advise(WasiCall& c) {
   const uint32_t fd = c.u32(0), advice = c.u32(3);
   const uint64_t offset = c.u64(1), len = c.u64(2);
