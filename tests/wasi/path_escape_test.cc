@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <random>
+#include <set>
 #include <thread>
 
 #include "path_test_util.h"
@@ -273,6 +275,61 @@ TEST_F(PathEscapeTest, ReadOnlyPreopenRefusesEveryChange) {
   EXPECT_EQ(open("x", kOflagCreat, 0, 0, 0, 0, dir), Errno::NotCapable);
   EXPECT_FALSE(exists("dir/x"));
   expect_outside_untouched();
+}
+
+TEST_F(PathEscapeTest, RandomPathsNeverResolveOutside) {
+  // Property check: whatever path is made of "..", ".", real names, links
+  // that lead out and slashes, what it opens, stats or creates is inside.
+  ASSERT_EQ(mkdir("a"), Errno::Success);
+  ASSERT_EQ(mkdir("a/b"), Errno::Success);
+  ASSERT_EQ(::symlink("../..", host_path("a/b/up2").c_str()), 0);
+  ASSERT_EQ(::symlink("b/up2/a", host_path("a/loopish").c_str()), 0);
+  std::set<std::pair<dev_t, ino_t>> inside;
+  auto collect = [&] {
+    inside.clear();
+    struct stat st {};
+    ASSERT_EQ(::stat(root_.c_str(), &st), 0);
+    inside.insert({st.st_dev, st.st_ino});
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root_)) {
+      ASSERT_EQ(::lstat(e.path().c_str(), &st), 0);
+      inside.insert({st.st_dev, st.st_ino});
+    }
+  };
+  collect();
+  const char* tokens[] = {"..",   ".",  "a",   "b",       "file",        "abs", "rel",
+                          "root", "up", "up2", "loopish", "secret_link", "new", ""};
+  std::mt19937 rng(20261127);
+  int opened_count = 0, created = 0;
+  for (int i = 0; i < 1500; ++i) {
+    std::string path;
+    const int n = 1 + static_cast<int>(rng() % 6);
+    for (int k = 0; k < n; ++k) {
+      if (k > 0) path += '/';
+      path += tokens[rng() % std::size(tokens)];
+    }
+    if (rng() % 4 == 0) path += '/';
+    const uint32_t dirflags = rng() % 2 ? kLookupSymlinkFollow : 0;
+    if (open(path, 0, kFdRead, 0, 0, dirflags) == Errno::Success) {
+      struct stat st {};
+      ASSERT_EQ(::fstat(entry(opened())->host.get(), &st), 0);
+      EXPECT_TRUE(inside.count({st.st_dev, st.st_ino})) << path;
+      ++opened_count;
+      close(opened());
+    }
+    if (stat(path, dirflags != 0) == Errno::Success) {
+      EXPECT_TRUE(inside.count({get_u64(kStat), stat_ino()})) << path;
+    }
+    if (mkdir(path) == Errno::Success) {
+      ++created;
+      collect();
+      ASSERT_EQ(stat(path), Errno::Success);
+      EXPECT_TRUE(inside.count({get_u64(kStat), stat_ino()})) << path;
+    }
+  }
+  EXPECT_GT(opened_count, 0);
+  expect_outside_untouched();
+  RecordProperty("opened", opened_count);
+  RecordProperty("created", created);
 }
 
 TEST_F(PathEscapeTest, ConcurrentRenamesCannotOpenAHoleToOutside) {
