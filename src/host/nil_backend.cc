@@ -53,6 +53,25 @@ class IgnoreInterrupts {
   struct sigaction old_quit_ {};
 };
 
+// The keep shares the user's stdin/stdout/stderr open file descriptions, so
+// a module that sets O_NONBLOCK or O_APPEND on them (fd_fdstat_set_flags)
+// would leave the user's terminal changed. Their status flags are put back
+// when the keep ends.
+class StdioFlagsGuard {
+ public:
+  StdioFlagsGuard() {
+    for (int fd = 0; fd < 3; ++fd) flags_[fd] = ::fcntl(fd, F_GETFL);
+  }
+  ~StdioFlagsGuard() {
+    for (int fd = 0; fd < 3; ++fd) {
+      if (flags_[fd] >= 0 && ::fcntl(fd, F_GETFL) != flags_[fd]) ::fcntl(fd, F_SETFL, flags_[fd]);
+    }
+  }
+
+ private:
+  int flags_[3] = {-1, -1, -1};
+};
+
 }  // namespace
 
 Result<int> run_nil(const std::string& keep_program, Workload workload) {
@@ -89,6 +108,7 @@ Result<int> run_nil(const std::string& keep_program, Workload workload) {
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
   IgnoreInterrupts ignore;
+  StdioFlagsGuard stdio_flags;
   char* argv[] = {const_cast<char*>("cloister-keep"), nullptr};
   char* envp[] = {nullptr};
   pid_t pid = -1;
