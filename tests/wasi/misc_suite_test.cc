@@ -10,6 +10,7 @@
 
 #include <cctype>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,11 @@ const SuiteCase kCases[] = {
     {"rust/testsuite/wasm32-wasip1/poll_oneoff_stdio", {}, {}, 0},
     {"rust/testsuite/wasm32-wasip1/sched_yield", {}, {}, 0},
 };
+
+// gtest prints parameters; without this it dumps the struct's raw bytes.
+void PrintTo(const SuiteCase& c, std::ostream* os) {
+  *os << c.module;
+}
 
 class SuiteTest : public ::testing::TestWithParam<SuiteCase> {};
 
