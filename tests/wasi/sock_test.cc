@@ -125,6 +125,31 @@ TEST_F(SockTest, ANonblockingListenerWithNothingPendingIsAgain) {
   EXPECT_EQ(call("sock_accept", {i32(kListener), i32(0), i32(0x20)}), Errno::Again);
 }
 
+TEST_F(SockTest, PollWakesForAPendingConnection) {
+  // fd_read readiness on a listener means accept will not block.
+  const uint32_t sub = 0x1000;
+  std::memset(mem() + sub, 0, 2 * layout::kSubscriptionSize);
+  put_u64(sub + layout::kSubUserdata, 1);
+  mem()[sub + layout::kSubTag] = kEventFdRead;
+  put_u32(sub + layout::kSubFdReadwriteFd, kListener);
+  const uint32_t clock = sub + layout::kSubscriptionSize;
+  put_u64(clock + layout::kSubUserdata, 2);
+  mem()[clock + layout::kSubTag] = kEventClock;
+  put_u32(clock + layout::kSubClockId, kClockMonotonic);
+  put_u64(clock + layout::kSubClockTimeout, 5000000000ull);
+  UniqueFd client;
+  std::thread connector([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    client = connect_client();
+  });
+  const Errno r = call("poll_oneoff", {i32(sub), i32(0x2000), i32(2), i32(0x30)});
+  connector.join();
+  ASSERT_EQ(r, Errno::Success);
+  ASSERT_EQ(get_u32(0x30), 1u);
+  EXPECT_EQ(get_u64(0x2000 + layout::kEventUserdata), 1u);
+  EXPECT_EQ(call("sock_accept", {i32(kListener), i32(0), i32(0x20)}), Errno::Success);
+}
+
 TEST_F(SockTest, AcceptErrors) {
   EXPECT_EQ(call("sock_accept", {i32(99), i32(0), i32(0x20)}), Errno::Badf);
   EXPECT_EQ(call("sock_accept", {i32(kPipe), i32(0), i32(0x20)}), Errno::NotSock);
