@@ -4,6 +4,7 @@
 // descriptor's WASI type comes from fstat, its rights from its type, and a
 // read-only preopen loses every right that changes something (see below for
 // the inheriting rights path_open refuses).
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -65,6 +66,14 @@ Result<std::unique_ptr<WasiContext>> WasiContext::create(WasiSetup setup) {
     }
     FdEntry e;
     e.type = filetype_from_mode(st.st_mode);
+    if (e.type == Filetype::SocketStream) {
+      // fstat cannot tell stream from datagram sockets.
+      int type = 0;
+      socklen_t len = sizeof(type);
+      if (::getsockopt(g.host.get(), SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_DGRAM) {
+        e.type = Filetype::SocketDgram;
+      }
+    }
     if (!g.preopen.empty() && e.type != Filetype::Directory) {
       return fail("WASI fd ", i, ": preopen \"", g.preopen, "\" is not a directory");
     }
