@@ -37,6 +37,7 @@ void expect_error(const std::string& text, int line, int column, const std::stri
 
 TEST(ConfigParse, EmptyFileIsTheDefault) {
   KeepConfig c = parse_ok("");
+  EXPECT_FALSE(c.files_listed);
   EXPECT_TRUE(c.args.empty());
   EXPECT_TRUE(c.env.empty());
   ASSERT_EQ(c.files.size(), 3u);
@@ -50,6 +51,7 @@ TEST(ConfigParse, EmptyFileIsTheDefault) {
 
 TEST(ConfigParse, DefaultConfigIsStdioOnly) {
   KeepConfig c = default_config();
+  EXPECT_FALSE(c.files_listed);
   EXPECT_TRUE(c.args.empty());
   EXPECT_TRUE(c.env.empty());
   ASSERT_EQ(c.files.size(), 3u);
@@ -94,9 +96,13 @@ kind = "stdin"
 
 TEST(ConfigParse, FilesListedMeansExactlyThose) {
   KeepConfig c = parse_ok("[[files]]\nkind = \"stdout\"\n");
+  EXPECT_TRUE(c.files_listed);
   ASSERT_EQ(c.files.size(), 1u);
   EXPECT_EQ(c.files[0].kind, FileKind::Stdout);
-  EXPECT_TRUE(parse_ok("files = []\n").files.empty());
+  // An empty list grants no descriptors at all.
+  KeepConfig none = parse_ok("files = []\n");
+  EXPECT_TRUE(none.files_listed);
+  EXPECT_TRUE(none.files.empty());
 }
 
 TEST(ConfigParse, InlineTablesWork) {

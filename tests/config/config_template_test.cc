@@ -35,6 +35,7 @@ TEST(ConfigTemplate, EveryExampleIsValidAndMeansWhatItSays) {
   ASSERT_NE(enabled, config_template());
   auto c = parse_config(enabled, "Cloister.toml", "/srv/app");
   ASSERT_TRUE(c) << c.error().message() << "\n" << enabled;
+  EXPECT_TRUE(c->files_listed);
   EXPECT_EQ(c->args, (std::vector<std::string>{"--verbose", "input.txt"}));
   ASSERT_EQ(c->env.size(), 2u);
   EXPECT_EQ(c->env[0].first, "RUST_LOG");
