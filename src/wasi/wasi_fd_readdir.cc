@@ -134,6 +134,12 @@ wasm::Outcome<Errno> fd_readdir(WasiCall& c) {
 
   UniqueFd reopened;
   WASI_TRY_ASSIGN(int dir, position_at(e->host.get(), cookie, reopened));
+  uint64_t self_ino = 0;
+  if (e->is_preopen) {
+    struct stat st {};
+    if (::fstat(dir, &st) != 0) return last_errno();
+    self_ino = st.st_ino;
+  }
   std::vector<uint8_t> host(kHostBufferSize);
   size_t used = 0;
   while (used < dst.size()) {
@@ -149,7 +155,10 @@ wasm::Outcome<Errno> fd_readdir(WasiCall& c) {
       if (!next_host_dirent(r, &d)) return Errno::Io;
       StructWriter<layout::kDirentSize> w;
       w.put<uint64_t>(layout::kDirentNext, d.off);
-      w.put<uint64_t>(layout::kDirentIno, d.ino);
+      // A preopen's ".." is outside the sandbox: report the directory's own
+      // inode, not the host parent's.
+      const bool hide_parent = e->is_preopen && d.name == "..";
+      w.put<uint64_t>(layout::kDirentIno, hide_parent ? self_ino : d.ino);
       w.put<uint32_t>(layout::kDirentNamlen, static_cast<uint32_t>(d.name.size()));
       w.put<uint8_t>(layout::kDirentType, static_cast<uint8_t>(filetype_from_dtype(dir, d)));
       put_truncated(dst, used, w.bytes, sizeof(w.bytes));
