@@ -76,7 +76,7 @@ TEST(WasiTestsuiteToml, SurvivesCloistersConfigParser) {
   EXPECT_FALSE(config->files[3].read_only);
 }
 
-TEST(WasiTestsuiteToml, NoRootMeansNoPreopen) {
+TEST(WasiTestsuiteToml, NoRootMeansDefaultStdioAndAnExactEnvironment) {
   TestCase tc;
   tc.id = "c/z";
   const auto config = cloister::config::parse_config(keep_toml(tc, std::nullopt), "g.toml", "/");
@@ -84,6 +84,8 @@ TEST(WasiTestsuiteToml, NoRootMeansNoPreopen) {
   EXPECT_TRUE(config->args.empty());
   EXPECT_TRUE(config->env.empty());
   EXPECT_EQ(config->files.size(), 3u);
+  // No [[files]] list, so the keep adds no FD_COUNT/FD_NAMES.
+  EXPECT_FALSE(config->files_listed);
 }
 
 TEST(WasiTestsuiteExpectations, NeedsAReasonForEveryEntry) {

@@ -46,10 +46,13 @@ std::string keep_toml(const TestCase& test, const std::optional<std::filesystem:
   t += "]\n\n[env]\n";
   for (const auto& [name, value] : test.env)
     t += toml_string(name) + " = " + toml_string(value) + "\n";
-  // The runner gives cloister /dev/null as its stdin.
-  t += "\n[[files]]\nkind = \"stdin\"\n\n[[files]]\nkind = \"stdout\"\n\n[[files]]\nkind = "
-       "\"stderr\"\n";
+  // Without a fixture the default descriptors (stdin, stdout, stderr; the
+  // runner gives cloister /dev/null as its stdin) are exactly right, and no
+  // [[files]] list means no FD_COUNT/FD_NAMES: the environment stays exactly
+  // the spec's, which the environ_* tests check.
   if (root_copy) {
+    t += "\n[[files]]\nkind = \"stdin\"\n\n[[files]]\nkind = \"stdout\"\n\n[[files]]\nkind = "
+         "\"stderr\"\n";
     t += "\n[[files]]\nkind = \"dir\"\nhost = " + toml_string(root_copy->string()) +
          "\nguest = \"/\"\nmode = \"rw\"\n";
   }
