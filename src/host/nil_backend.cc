@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <vector>
 
 namespace cloister::host {
@@ -32,25 +33,51 @@ Result<UniqueFd> launch_memfd(const std::vector<uint8_t>& message) {
   return fd;
 }
 
-// Ignores SIGINT/SIGQUIT while the keep runs (as system(3) does): the
-// terminal sends them to the keep too, and we report how it ended.
-class IgnoreInterrupts {
+// While the keep runs, the signals that ask a program to stop (Ctrl-C,
+// kill, a closed terminal) are passed on to it, so that stopping `cloister`
+// never leaves an orphaned keep holding its sockets; `cloister` itself
+// stays to report how the keep ended. The signals are blocked until the
+// child's pid is known, so none can slip past between spawn and forwarding.
+volatile sig_atomic_t g_keep_pid = 0;
+
+void forward_signal(int sig) {
+  const pid_t pid = g_keep_pid;
+  if (pid > 0) ::kill(pid, sig);
+}
+
+class ForwardStopSignals {
  public:
-  IgnoreInterrupts() {
-    struct sigaction ign {};
-    ign.sa_handler = SIG_IGN;
-    ::sigaction(SIGINT, &ign, &old_int_);
-    ::sigaction(SIGQUIT, &ign, &old_quit_);
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+  ForwardStopSignals() {
+    sigset_t block;
+    sigemptyset(&block);
+    for (int sig : kSignals) sigaddset(&block, sig);
+    ::sigprocmask(SIG_BLOCK, &block, &old_mask_);
+    struct sigaction fwd {};
+    fwd.sa_handler = forward_signal;
+    sigemptyset(&fwd.sa_mask);
+    fwd.sa_flags = SA_RESTART;
+    for (size_t i = 0; i < std::size(kSignals); ++i) ::sigaction(kSignals[i], &fwd, &old_[i]);
   }
-  ~IgnoreInterrupts() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGQUIT, &old_quit_, nullptr);
+  // Call once the keep runs (pid > 0) or failed to start (pid = 0).
+  void started(pid_t pid) {
+    g_keep_pid = pid;
+    ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
   }
-  const struct sigaction& old_int() const { return old_int_; }
+  ~ForwardStopSignals() {
+    sigset_t block;
+    sigemptyset(&block);
+    for (int sig : kSignals) sigaddset(&block, sig);
+    ::sigprocmask(SIG_BLOCK, &block, nullptr);
+    g_keep_pid = 0;
+    for (size_t i = 0; i < std::size(kSignals); ++i) ::sigaction(kSignals[i], &old_[i], nullptr);
+    ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
+  }
 
  private:
-  struct sigaction old_int_ {};
-  struct sigaction old_quit_ {};
+  sigset_t old_mask_{};
+  struct sigaction old_[std::size(kSignals)]{};
 };
 
 // The keep shares the user's stdin/stdout/stderr open file descriptions, so
@@ -107,8 +134,8 @@ Result<int> run_nil(const std::string& keep_program, Workload workload) {
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
-  IgnoreInterrupts ignore;
   StdioFlagsGuard stdio_flags;
+  ForwardStopSignals forward;
   char* argv[] = {const_cast<char*>("cloister-keep"), nullptr};
   char* envp[] = {nullptr};
   pid_t pid = -1;
@@ -116,6 +143,7 @@ Result<int> run_nil(const std::string& keep_program, Workload workload) {
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   moves.clear();
+  forward.started(rc == 0 ? pid : 0);
   if (rc != 0) return fail("cannot start the keep program ", keep_program, ": ", std::strerror(rc));
 
   int status = 0;
@@ -125,7 +153,7 @@ Result<int> run_nil(const std::string& keep_program, Workload workload) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
-    if (sig != SIGINT) {
+    if (sig != SIGINT && sig != SIGTERM && sig != SIGHUP) {
       std::fprintf(stderr, "cloister: the keep was ended by signal %d (%s)\n", sig,
                    ::strsignal(sig));
     }

@@ -111,6 +111,7 @@ class BackgroundCloister {
   BackgroundCloister& operator=(const BackgroundCloister&) = delete;
 
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   // False once the process has exited (its result is then kept for stop()).
   bool running() {

@@ -4,8 +4,12 @@
 // arguments and environment, traps, bad modules and configs, and sandbox
 // escape attempts (each must fail with the right WASI errno).
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -201,6 +205,37 @@ TEST_F(RunTest, TheKeepProgramRefusesToBeStartedByHand) {
   const int status = std::system(cmd.c_str());
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 125);
+}
+
+// The keep process `cloister` started, from /proc (nil backend).
+pid_t keep_child_of(pid_t parent) {
+  std::ifstream children("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) +
+                         "/children");
+  pid_t child = 0;
+  children >> child;
+  return child;
+}
+
+TEST_F(RunTest, StoppingCloisterStopsTheKeepToo) {
+  BackgroundCloister bg({"run", program("sleep_forever").string()});
+  ASSERT_TRUE(bg.started());
+  pid_t keep = 0;
+  for (int i = 0; i < 500 && keep == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    keep = keep_child_of(bg.pid());
+  }
+  ASSERT_GT(keep, 0) << "no keep process appeared";
+  // Only `cloister` is signalled, as `kill PID` would do.
+  ASSERT_EQ(::kill(bg.pid(), SIGTERM), 0);
+  for (int i = 0; i < 500 && bg.running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_FALSE(bg.running()) << "cloister did not end";
+  RunResult r = bg.stop();
+  EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r.err;
+  EXPECT_EQ(r.out, "ready\n");
+  // The keep is gone (cloister reaped it), not orphaned.
+  EXPECT_NE(::kill(keep, 0), 0);
 }
 
 // The sandbox: a preopen "/" with symlinks pointing out of it.
