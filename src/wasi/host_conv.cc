@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "wasi/host_conv.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <limits>
 
@@ -201,6 +204,33 @@ struct timespec ns_to_timespec(uint64_t ns) {
   ts.tv_sec = static_cast<time_t>(ns / 1000000000ull);
   ts.tv_nsec = static_cast<long>(ns % 1000000000ull);
   return ts;
+}
+
+namespace {
+
+struct timespec utimens_time(uint64_t ns, bool set, bool now) {
+  struct timespec ts {};
+  if (now) {
+    ts.tv_nsec = UTIME_NOW;
+  } else if (set) {
+    ts = ns_to_timespec(ns);
+  } else {
+    ts.tv_nsec = UTIME_OMIT;
+  }
+  return ts;
+}
+
+}  // namespace
+
+ErrnoOr<UtimensTimes> utimens_times(uint64_t atim, uint64_t mtim, uint32_t fst) {
+  constexpr uint32_t kKnown = kFstAtim | kFstAtimNow | kFstMtim | kFstMtimNow;
+  if ((fst & ~kKnown) != 0) return Errno::Inval;
+  if ((fst & kFstAtim) && (fst & kFstAtimNow)) return Errno::Inval;
+  if ((fst & kFstMtim) && (fst & kFstMtimNow)) return Errno::Inval;
+  UtimensTimes t;
+  t.times[0] = utimens_time(atim, fst & kFstAtim, fst & kFstAtimNow);
+  t.times[1] = utimens_time(mtim, fst & kFstMtim, fst & kFstMtimNow);
+  return t;
 }
 
 StructWriter<layout::kFilestatSize> filestat_from_stat(const struct stat& st) {

@@ -26,6 +26,16 @@ Filetype filetype_from_mode(mode_t mode);
 uint64_t timespec_to_ns(const struct timespec& ts);
 struct timespec ns_to_timespec(uint64_t ns);
 
+// The two timestamps (access, modification) for futimens/utimensat from a
+// WASI (atim, mtim, fstflags) triple: each is left alone (UTIME_OMIT), set
+// to now (UTIME_NOW) or set to the given time. Unknown flag bits, or a time
+// asked for both as a value and as "now", are Inval (the suite's
+// fstflags_validate).
+struct UtimensTimes {
+  struct timespec times[2];
+};
+ErrnoOr<UtimensTimes> utimens_times(uint64_t atim, uint64_t mtim, uint32_t fstflags);
+
 // The 64-byte WASI filestat of `st`.
 StructWriter<layout::kFilestatSize> filestat_from_stat(const struct stat& st);
 

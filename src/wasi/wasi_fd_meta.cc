@@ -115,33 +115,14 @@ wasm::Outcome<Errno> fd_filestat_set_size(WasiCall& c) {
   return Errno::Success;
 }
 
-// One timestamp for futimens: a given time, "now", or "leave alone". Setting
-// both X and X_NOW is contradictory and Inval (test suite: fstflags_validate).
-ErrnoOr<struct timespec> timestamp_for(uint64_t ns, bool set, bool now) {
-  if (set && now) return Errno::Inval;
-  struct timespec ts {};
-  if (now) {
-    ts.tv_nsec = UTIME_NOW;
-  } else if (set) {
-    ts = ns_to_timespec(ns);
-  } else {
-    ts.tv_nsec = UTIME_OMIT;
-  }
-  return ts;
-}
-
 // fd_filestat_set_times(fd, atim, mtim, fstflags).
 wasm::Outcome<Errno> fd_filestat_set_times(WasiCall& c) {
   const uint32_t fd = c.u32(0), fst = c.u32(3);
   const uint64_t atim = c.u64(1), mtim = c.u64(2);
   WASI_TRY_ASSIGN(FdEntry * e, c.ctx.fds().get(fd, rights::kFdFilestatSetTimes));
   if (e->read_only) return Errno::NotCapable;
-  constexpr uint32_t kKnown = kFstAtim | kFstAtimNow | kFstMtim | kFstMtimNow;
-  if ((fst & ~kKnown) != 0) return Errno::Inval;
-  struct timespec times[2];
-  WASI_TRY_ASSIGN(times[0], timestamp_for(atim, fst & kFstAtim, fst & kFstAtimNow));
-  WASI_TRY_ASSIGN(times[1], timestamp_for(mtim, fst & kFstMtim, fst & kFstMtimNow));
-  if (::futimens(e->host.get(), times) != 0) return last_errno();
+  WASI_TRY_ASSIGN(UtimensTimes t, utimens_times(atim, mtim, fst));
+  if (::futimens(e->host.get(), t.times) != 0) return last_errno();
   return Errno::Success;
 }
 

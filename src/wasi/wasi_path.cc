@@ -90,27 +90,12 @@ wasm::Outcome<Errno> path_filestat_set_times(WasiCall& c) {
   const uint64_t atim = c.u64(4);
   const uint64_t mtim = c.u64(5);
   const uint32_t fst = c.u32(6);
-  constexpr uint32_t kKnown = kFstAtim | kFstAtimNow | kFstMtim | kFstMtimNow;
-  if ((fst & ~kKnown) != 0) return Errno::Inval;
-  if ((fst & kFstAtim) && (fst & kFstAtimNow)) return Errno::Inval;
-  if ((fst & kFstMtim) && (fst & kFstMtimNow)) return Errno::Inval;
-  struct timespec times[2];
-  auto pick = [](uint32_t fst, uint16_t set, uint16_t now, uint64_t ns) {
-    struct timespec ts {};
-    if (fst & now) {
-      ts.tv_nsec = UTIME_NOW;
-    } else if (fst & set) {
-      ts = ns_to_timespec(ns);
-    } else {
-      ts.tv_nsec = UTIME_OMIT;
-    }
-    return ts;
-  };
-  times[0] = pick(fst, kFstAtim, kFstAtimNow, atim);
-  times[1] = pick(fst, kFstMtim, kFstMtimNow, mtim);
+  WASI_TRY_ASSIGN(UtimensTimes times, utimens_times(atim, mtim, fst));
   WASI_TRY_ASSIGN(PathTarget t,
                   resolve_lookup(dir->host.get(), path, (flags & kLookupSymlinkFollow) != 0));
-  if (::utimensat(t.dirfd, t.c_name(), times, t.nofollow_flags()) != 0) return last_errno();
+  if (::utimensat(t.dirfd, t.c_name(), times.times, t.nofollow_flags()) != 0) {
+    return last_errno();
+  }
   return Errno::Success;
 }
 
