@@ -112,6 +112,13 @@ class BackgroundCloister {
 
   bool started() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
+  // What it has written to stdout so far.
+  std::string out_so_far() const {
+    std::ifstream in(out_path_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
 
   // False once the process has exited (its result is then kept for stop()).
   bool running() {

@@ -219,12 +219,14 @@ pid_t keep_child_of(pid_t parent) {
 TEST_F(RunTest, StoppingCloisterStopsTheKeepToo) {
   BackgroundCloister bg({"run", program("sleep_forever").string()});
   ASSERT_TRUE(bg.started());
-  pid_t keep = 0;
-  for (int i = 0; i < 500 && keep == 0; ++i) {
+  // Wait until the module runs (it has said so), not merely until the keep
+  // process exists.
+  for (int i = 0; i < 1000 && bg.out_so_far() != "ready\n"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    keep = keep_child_of(bg.pid());
   }
-  ASSERT_GT(keep, 0) << "no keep process appeared";
+  ASSERT_EQ(bg.out_so_far(), "ready\n");
+  const pid_t keep = keep_child_of(bg.pid());
+  ASSERT_GT(keep, 0) << "no keep process";
   // Only `cloister` is signalled, as `kill PID` would do.
   ASSERT_EQ(::kill(bg.pid(), SIGTERM), 0);
   for (int i = 0; i < 500 && bg.running(); ++i) {
