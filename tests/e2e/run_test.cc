@@ -207,6 +207,38 @@ TEST_F(RunTest, TheKeepProgramRefusesToBeStartedByHand) {
   EXPECT_EQ(WEXITSTATUS(status), 125);
 }
 
+// Where `cloister` finds the keep program: beside itself, in an installed
+// tree's libexec/cloister/, or at $CLOISTER_KEEP; otherwise it says where it
+// looked.
+TEST_F(RunTest, FindsTheKeepProgramWhereverItIsInstalled) {
+  const fs::path build = CLOISTER_BINARY_DIR;
+  fs::create_directories(dir_ / "bin");
+  fs::create_directories(dir_ / "libexec" / "cloister");
+  fs::copy_file(build / "cloister", dir_ / "bin" / "cloister");
+  const auto run_copy = [&](const std::string& env) {
+    const std::string cmd = env + " " + shell_quote((dir_ / "bin" / "cloister").string()) +
+                            " run " + shell_quote(program("show_args").string()) + " 2>" +
+                            shell_quote((dir_ / "err.txt").string()) + " >/dev/null";
+    const int status = std::system(cmd.c_str());
+    std::ifstream err(dir_ / "err.txt");
+    std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, text);
+  };
+  auto [missing, why] = run_copy("env -u CLOISTER_KEEP");
+  EXPECT_EQ(missing, 125);
+  EXPECT_NE(why.find("cannot find the keep program"), std::string::npos) << why;
+  EXPECT_NE(why.find((dir_ / "libexec" / "cloister" / "cloister-keep").string()), std::string::npos)
+      << why;
+
+  auto [by_env, err1] =
+      run_copy("CLOISTER_KEEP=" + shell_quote((build / "cloister-keep").string()));
+  EXPECT_EQ(by_env, 0) << err1;
+
+  fs::copy_file(build / "cloister-keep", dir_ / "libexec" / "cloister" / "cloister-keep");
+  auto [installed, err2] = run_copy("env -u CLOISTER_KEEP");
+  EXPECT_EQ(installed, 0) << err2;
+}
+
 // The keep process `cloister` started, from /proc (nil backend).
 pid_t keep_child_of(pid_t parent) {
   std::ifstream children("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) +
