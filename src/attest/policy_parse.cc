@@ -2,7 +2,7 @@
 //
 // TOML -> Policy. The schema is closed: every table and key is listed here,
 // so a misspelt rule is an error instead of a silently missing check.
-#include <toml++/toml.h>
+#include "base/toml.h"
 
 #include <algorithm>
 #include <cctype>

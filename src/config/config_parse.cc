@@ -4,7 +4,7 @@
 // may hold is listed here, so a misspelt key is an error rather than a
 // silently ignored grant. All problems are collected (not just the first),
 // sorted by position, one "file:line:col: message" per line.
-#include <toml++/toml.h>
+#include "base/toml.h"
 
 #include <algorithm>
 #include <cstdint>

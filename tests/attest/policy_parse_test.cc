@@ -213,5 +213,12 @@ TEST(PolicyParse, DocumentationExamplesParse) {
   EXPECT_GE(examples, 3u);
 }
 
+// The same toml++ 3.3.0 assertion as in tests/config: a clean error.
+TEST(PolicyParseHostile, TableHeaderWithAnImpossibleKeyIsASyntaxError) {
+  for (const char* text : {"[[&x]]\n", "[&cpu]\n", "[\x7f]\n"}) {
+    EXPECT_NE(error_of(text).find("bad.toml:1:"), std::string::npos) << text;
+  }
+}
+
 }  // namespace
 }  // namespace cloister::attest

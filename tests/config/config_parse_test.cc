@@ -405,5 +405,15 @@ TEST(ConfigErrors, ControlCharactersAreEscapedInMessages) {
   EXPECT_EQ(message.find('\n'), std::string::npos);
 }
 
+// A table header whose key starts with a character no key can start with
+// trips an internal assertion of toml++ 3.3.0 (found by fuzz_config_toml);
+// it must be a clean syntax error in every build.
+TEST(ConfigParseHostile, TableHeaderWithAnImpossibleKeyIsASyntaxError) {
+  for (const char* text : {"[[&iles]]\nkind = \"stdin\"\n", "[&x]\n", "[[\x7f]]\n", "[ [x] ]\n"}) {
+    const std::string message = parse_error(text);
+    EXPECT_TRUE(message.starts_with(std::string(kSource) + ":1:")) << text << " -> " << message;
+  }
+}
+
 }  // namespace
 }  // namespace cloister::config
