@@ -220,5 +220,11 @@ TEST(PolicyParseHostile, TableHeaderWithAnImpossibleKeyIsASyntaxError) {
   }
 }
 
+TEST(PolicyParseHostile, NonAsciiWhereWhitespaceBelongsIsASyntaxError) {
+  EXPECT_NE(error_of("[cpu] \xc3\xa9\n").find("bad.toml:1:"), std::string::npos);
+  EXPECT_NE(error_of("[cpu]\ndeny_products = []\xef\xbb\xb7\n").find("bad.toml:2:"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace cloister::attest

@@ -415,5 +415,19 @@ TEST(ConfigParseHostile, TableHeaderWithAnImpossibleKeyIsASyntaxError) {
   }
 }
 
+// Non-ASCII characters where TOML expects whitespace reach toml++ 3.3.0's
+// generated Unicode tables at a point they mark unreachable (undefined
+// behaviour, caught by the sanitizer build); base/toml.h makes them an
+// ordinary syntax error. Inside strings and comments they are fine.
+TEST(ConfigParseHostile, NonAsciiWhereWhitespaceBelongsIsASyntaxError) {
+  for (const char* text :
+       {"args = [] \xc3\xa9\n", "args = []\xef\xbb\xb7\n", "args =\xe2\xb0\x80[]\n"}) {
+    EXPECT_TRUE(parse_error(text).starts_with(std::string(kSource) + ":1:")) << text;
+  }
+  KeepConfig c = parse_ok("# caf\xc3\xa9\nargs = [\"caf\xc3\xa9\"]\n");
+  ASSERT_EQ(c.args.size(), 1u);
+  EXPECT_EQ(c.args[0], "caf\xc3\xa9");
+}
+
 }  // namespace
 }  // namespace cloister::config
