@@ -61,9 +61,17 @@ for target in "${targets[@]}"; do
   # Seeds live in fuzz/<component>/corpus/<target>/.
   for seeds in "$root"/fuzz/*/corpus/"$name"; do cp -r "$seeds/." "$work/"; done
   echo "-- $name (seeds: $(ls "$work" | wc -l))"
-  (cd "$work" && "$root/$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
-      -print_final_stats=1 "$work" 2>&1 | tail -n 12)
-  rm -rf "$work"
+  # On a finding, show the whole report (sanitizer stack, reproducer) rather
+  # than only the closing statistics.
+  if (cd "$work" && "$root/$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 "$work" >"$work.log" 2>&1); then
+    tail -n 12 "$work.log"
+    rm -rf "$work" "$work.log"
+  else
+    status=$?
+    grep -v -E '^(INFO|#[0-9]+\s+(NEW|REDUCE|pulse|INITED))' "$work.log" | tail -n 80
+    exit "$status"
+  fi
 done
 
 step "done"
