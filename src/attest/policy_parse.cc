@@ -398,14 +398,7 @@ class PolicyParser {
 }  // namespace
 
 Result<Policy> parse_policy(std::string_view toml_text, std::string_view source_name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source_name);
-  } catch (const toml::parse_error& e) {
-    const auto& b = e.source().begin;
-    return fail(source_name, ":", static_cast<uint64_t>(b.line), ":",
-                static_cast<uint64_t>(b.column), ": ", std::string_view(e.description()));
-  }
+  CLOISTER_TRY_ASSIGN(toml::table root, parse_toml(toml_text, source_name));
   Policy p;
   PolicyParser parser(source_name);
   parser.parse(root, p);

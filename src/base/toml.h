@@ -38,3 +38,22 @@
 #pragma pop_macro("TOML_UNREACHABLE")
 
 #include <toml++/toml.h>
+
+#include <string_view>
+
+#include "base/result.h"
+
+namespace cloister {
+
+// Parses TOML text; a syntax error reads "<source_name>:<line>:<col>: <what>".
+inline Result<toml::table> parse_toml(std::string_view text, std::string_view source_name) {
+  try {
+    return toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    return fail(source_name, ":", static_cast<uint64_t>(b.line), ":",
+                static_cast<uint64_t>(b.column), ": ", std::string_view(e.description()));
+  }
+}
+
+}  // namespace cloister

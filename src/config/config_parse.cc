@@ -431,14 +431,7 @@ class ConfigParser {
 
 Result<KeepConfig> parse_config(std::string_view text, std::string_view source_name,
                                 std::string_view base_dir) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source_name);
-  } catch (const toml::parse_error& e) {
-    const auto& b = e.source().begin;
-    return fail(source_name, ":", static_cast<uint64_t>(b.line), ":",
-                static_cast<uint64_t>(b.column), ": ", std::string_view(e.description()));
-  }
+  CLOISTER_TRY_ASSIGN(toml::table root, parse_toml(text, source_name));
   KeepConfig config;
   ConfigParser parser(source_name, base_dir);
   parser.parse(root, config);
