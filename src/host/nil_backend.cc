@@ -50,10 +50,9 @@ class ForwardStopSignals {
   static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
   ForwardStopSignals() {
-    sigset_t block;
-    sigemptyset(&block);
-    for (int sig : kSignals) sigaddset(&block, sig);
-    ::sigprocmask(SIG_BLOCK, &block, &old_mask_);
+    sigemptyset(&stop_signals_);
+    for (int sig : kSignals) sigaddset(&stop_signals_, sig);
+    ::sigprocmask(SIG_BLOCK, &stop_signals_, &old_mask_);
     struct sigaction fwd {};
     fwd.sa_handler = forward_signal;
     sigemptyset(&fwd.sa_mask);
@@ -66,16 +65,14 @@ class ForwardStopSignals {
     ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
   }
   ~ForwardStopSignals() {
-    sigset_t block;
-    sigemptyset(&block);
-    for (int sig : kSignals) sigaddset(&block, sig);
-    ::sigprocmask(SIG_BLOCK, &block, nullptr);
+    ::sigprocmask(SIG_BLOCK, &stop_signals_, nullptr);
     g_keep_pid = 0;
     for (size_t i = 0; i < std::size(kSignals); ++i) ::sigaction(kSignals[i], &old_[i], nullptr);
     ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
   }
 
  private:
+  sigset_t stop_signals_{};
   sigset_t old_mask_{};
   struct sigaction old_[std::size(kSignals)]{};
 };

@@ -44,9 +44,7 @@ Result<Workload> prepare_workload(const std::string& module_path, const config::
     std::string names;
     for (size_t i = 0; i < config.files.size(); ++i) {
       if (i != 0) names += ':';
-      names += config.files[i].name.empty()
-                   ? std::string(config::file_kind_name(config.files[i].kind))
-                   : config.files[i].name;
+      names += config.files[i].name;  // the parser gives every entry one
     }
     w.launch.env.push_back("FD_COUNT=" + std::to_string(config.files.size()));
     w.launch.env.push_back("FD_NAMES=" + names);
