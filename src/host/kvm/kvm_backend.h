@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The kvm backend: the keep program in ring 3 of a micro-VM, under our shim
+// kernel, reaching the host only through the sallyport (docs/kvm.md). The
+// host can still read the guest's memory (this is isolation, not
+// confidentiality); SEV-SNP and TDX keeps take that away too.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "base/result.h"
+#include "host/workload.h"
+
+namespace cloister::host {
+
+// The keep was ended by its shim: a CPU exception in the keep, or the host
+// broke the sallyport protocol. The diagnostic is on stderr.
+inline constexpr int kExitKeepFault = 133;
+
+inline constexpr uint64_t kDefaultKeepMemory = uint64_t{1} << 30;  // 1 GiB
+
+struct KvmOptions {
+  uint64_t memory_bytes = kDefaultKeepMemory;
+  // The host descriptors the keep's fds 0, 1 and 2 are (tests pass pipes).
+  int stdio[3] = {0, 1, 2};
+  // Test-only (hostile-host tests): sees the sallyport block after every
+  // reply, before the guest does, and may corrupt it.
+  std::function<void(uint8_t* block)> reply_hook;
+};
+
+// Why the kvm backend cannot run here (no /dev/kvm, no permission, API too
+// old), or success.
+Result<void> kvm_usable();
+
+// Runs `workload` with `keep_program` (a static ELF) in a new VM. Returns the
+// keep's exit status exactly as run_nil does: the module's exit code, 134 on a
+// trap, 125 if it could not start, kExitKeepFault if the shim ended it,
+// 128 + N if signal N stopped `cloister`.
+Result<int> run_kvm(const std::string& keep_program, Workload workload, const KvmOptions& options);
+
+}  // namespace cloister::host

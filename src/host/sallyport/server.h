@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The host's end of the sallyport (docs/sallyport.md): runs the requests a
+// KVM keep puts in its block. The keep is not trusted: every offset and
+// length is checked against the block, only allow-listed calls run, every fd
+// goes through a table that starts with exactly what Cloister.toml granted,
+// and path calls are confined to the granted directories again here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <variant>
+
+#include "base/result.h"
+#include "base/unique_fd.h"
+#include "sallyport/abi.h"
+
+namespace cloister::host::sallyport {
+
+using cloister::sallyport::kBlockSize;
+
+// Guest fd number -> host descriptor. Only the server creates entries after
+// start (open, accept, dup); the VMM installs the initial ones.
+class FdTable;
+
+// How a request ended for the VMM.
+struct Continue {};                       // reply written; resume the vCPU
+struct Exit { int status; };              // kOpExit
+struct Fault {                            // kOpFault
+  uint64_t vector, error_code, rip, cr2, cs, rsp;
+};
+struct Violation { std::string text; };   // kOpViolation (already sanitised)
+using Outcome = std::variant<Continue, Exit, Fault, Violation>;
+
+class Server {
+ public:
+  // `log_fd` receives kOpLog lines ("cloister: shim: ...").
+  explicit Server(int log_fd = 2);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Installs a granted descriptor at guest number `guest_fd` before start.
+  Result<void> install(int guest_fd, UniqueFd host_fd);
+
+  // Handles the request in `block` (the host's mapping of the kBlockSize
+  // bytes). Never trusts anything in it.
+  Outcome handle(uint8_t* block);
+
+  // Test-only hook (the hostile-host tests): called with the block after
+  // every Linux call's reply is written, before the guest sees it.
+  void set_reply_hook(std::function<void(uint8_t* block)> hook);
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace cloister::host::sallyport
