@@ -18,12 +18,14 @@
 
 #include "config/host_path.h"
 #include "config/keep_config.h"
+#include "config/memory_size.h"
 
 namespace cloister::config {
 
 namespace {
 
-constexpr std::string_view kTopLevelKeys[] = {"args", "env", "files"};
+constexpr std::string_view kTopLevelKeys[] = {"args", "env", "files", "keep"};
+constexpr std::string_view kKeepKeys[] = {"memory", "require"};
 constexpr std::string_view kStdioKeys[] = {"kind", "name"};
 constexpr std::string_view kListenKeys[] = {"kind", "name", "addr", "port", "prot"};
 constexpr std::string_view kConnectKeys[] = {"kind", "name", "host", "port", "prot"};
@@ -104,6 +106,7 @@ class ConfigParser {
     check_keys(root, "at the top level", kTopLevelKeys);
     if (const toml::node* n = root.get("args")) parse_args(*n, config.args);
     if (const toml::node* n = root.get("env")) parse_env(*n, config.env);
+    if (const toml::node* n = root.get("keep")) parse_keep(*n, config.keep);
     if (const toml::node* n = root.get("files")) {
       parse_files(*n, config.files);
       config.files_listed = true;
@@ -218,6 +221,42 @@ class ConfigParser {
         continue;
       }
       if (auto s = get_string(*value, what, true)) env.emplace_back(name, std::move(*s));
+    }
+  }
+
+  void parse_keep(const toml::node& n, KeepSettings& keep) {
+    const toml::table* t = n.as_table();
+    if (t == nullptr) {
+      wrong_type(n, "keep", "a table ([keep])");
+      return;
+    }
+    check_keys(*t, "in [keep]", kKeepKeys);
+    if (const toml::node* m = t->get("memory")) {
+      if (auto text = get_string(*m, "keep.memory")) {
+        auto bytes = parse_memory_size(*text);
+        if (!bytes) {
+          error(*m, "keep.memory: " + bytes.error().message());
+        } else if (*bytes < kMinKeepMemory || *bytes > kMaxKeepMemory) {
+          error(*m, "keep.memory: " + format_memory_size(*bytes) + " is outside " +
+                        format_memory_size(kMinKeepMemory) + " .. " +
+                        format_memory_size(kMaxKeepMemory));
+        } else if (*bytes % kKeepMemoryGranule != 0) {
+          error(*m, "keep.memory: must be a multiple of 2 MiB (the keep maps memory in 2 MiB "
+                    "pages)");
+        } else {
+          keep.memory = *bytes;
+        }
+      }
+    }
+    if (const toml::node* r = t->get("require")) {
+      if (auto text = get_string(*r, "keep.require")) {
+        if (*text == "confidential") {
+          keep.require_confidential = true;
+        } else {
+          error(*r, "keep.require: unknown requirement " + quoted(*text) +
+                        " (expected \"confidential\")");
+        }
+      }
     }
   }
 

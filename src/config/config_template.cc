@@ -26,6 +26,15 @@ std::string config_template() {
 #RUST_LOG = "info"
 #GREETING = "hello"
 
+# The keep itself.
+#   memory: guest memory of a VM keep (kvm); default "1 GiB", a multiple of
+#   2 MiB from 32 MiB to 64 GiB. The host only uses what the keep touches.
+#   require = "confidential": refuse backends that cannot hide the workload's
+#   memory from this machine's owner (nil and kvm cannot).
+#[keep]
+#memory = "1 GiB"
+#require = "confidential"
+
 # File descriptors, in order: the first [[files]] entry is fd 0, the next
 # fd 1, and so on. Without any [[files]] entry the module gets stdin, stdout
 # and stderr as fds 0, 1 and 2. As soon as one [[files]] entry is present,

@@ -43,6 +43,22 @@ struct FileEntry {
   bool read_only = true;
 };
 
+// [keep]: the keep itself rather than what the workload is granted.
+inline constexpr uint64_t kDefaultKeepMemory = uint64_t{1} << 30;  // 1 GiB
+inline constexpr uint64_t kMinKeepMemory = uint64_t{32} << 20;     // 32 MiB
+inline constexpr uint64_t kMaxKeepMemory = uint64_t{64} << 30;     // 64 GiB
+inline constexpr uint64_t kKeepMemoryGranule = uint64_t{2} << 20;  // 2 MiB
+
+struct KeepSettings {
+  // Guest RAM of a VM-based keep (kvm): a multiple of 2 MiB in
+  // [kMinKeepMemory, kMaxKeepMemory]. The host reserves it lazily, so only
+  // what the keep touches is used. The nil backend ignores it.
+  uint64_t memory = kDefaultKeepMemory;
+  // require = "confidential": refuse backends that cannot keep the
+  // workload's memory from the host (nil, kvm).
+  bool require_confidential = false;
+};
+
 struct KeepConfig {
   std::vector<std::string> args;                         // after argv[0]
   std::vector<std::pair<std::string, std::string>> env;  // in file order
@@ -51,6 +67,7 @@ struct KeepConfig {
   // environment get FD_COUNT and FD_NAMES describing it: without one the
   // environment is exactly [env] (what WASI conformance expects).
   bool files_listed = false;
+  KeepSettings keep;
 };
 
 // The configuration used without a Cloister.toml: stdin, stdout and stderr,

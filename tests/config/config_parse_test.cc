@@ -222,7 +222,7 @@ TEST(ConfigErrors, TomlSyntax) {
 
 TEST(ConfigErrors, UnknownTopLevelKey) {
   expect_error("args = []\nsteward = \"https://x\"\n", 2, 1,
-               "unknown key \"steward\" at the top level (expected one of: args, env, files)");
+               "unknown key \"steward\" at the top level (expected one of: args, env, files, keep)");
 }
 
 TEST(ConfigErrors, ArgsTypes) {
@@ -393,7 +393,7 @@ TEST(ConfigErrors, EveryErrorIsReportedInSourceOrder) {
       "port = 0\n");
   EXPECT_EQ(message,
             "Cloister.toml:1:1: unknown key \"bogus\" at the top level (expected one of: args, "
-            "env, files)\n"
+            "env, files, keep)\n"
             "Cloister.toml:3:1: env.FD_COUNT: FD_COUNT and FD_NAMES are set by the keep from "
             "the [[files]] list and cannot be configured\n"
             "Cloister.toml:7:8: files[0].port: 0 is out of range 1..65535");
@@ -427,6 +427,37 @@ TEST(ConfigParseHostile, NonAsciiWhereWhitespaceBelongsIsASyntaxError) {
   KeepConfig c = parse_ok("# caf\xc3\xa9\nargs = [\"caf\xc3\xa9\"]\n");
   ASSERT_EQ(c.args.size(), 1u);
   EXPECT_EQ(c.args[0], "caf\xc3\xa9");
+}
+
+TEST(ConfigParse, KeepDefaultsWithoutAKeepTable) {
+  KeepConfig c = parse_ok("args = []\n");
+  EXPECT_EQ(c.keep.memory, kDefaultKeepMemory);
+  EXPECT_FALSE(c.keep.require_confidential);
+}
+
+TEST(ConfigParse, KeepMemoryAndRequire) {
+  KeepConfig c = parse_ok("[keep]\nmemory = \"256 MiB\"\nrequire = \"confidential\"\n");
+  EXPECT_EQ(c.keep.memory, uint64_t{256} << 20);
+  EXPECT_TRUE(c.keep.require_confidential);
+  EXPECT_EQ(parse_ok("[keep]\nmemory = \"2G\"\n").keep.memory, uint64_t{2} << 30);
+}
+
+TEST(ConfigParse, KeepMemoryErrorsNameTheProblem) {
+  expect_error("[keep]\nmemory = \"16 MiB\"\n", 2, 10, "16 MiB is outside 32 MiB .. 64 GiB");
+  expect_error("[keep]\nmemory = \"65 GiB\"\n", 2, 10, "is outside");
+  expect_error("[keep]\nmemory = \"33 MiB\"\n", 2, 10, "multiple of 2 MiB");
+  expect_error("[keep]\nmemory = \"512 MB\"\n", 2, 10, "decimal units are ambiguous");
+  expect_error("[keep]\nmemory = \"lots\"\n", 2, 10, "must start with a whole number");
+  expect_error("[keep]\nmemory = 512\n", 2, 10, "keep.memory: expected a string");
+  expect_error("[keep]\nmemory = \"99999999999999999999 GiB\"\n", 2, 10, "too large");
+}
+
+TEST(ConfigParse, KeepRequireAndKeysAreClosed) {
+  expect_error("[keep]\nrequire = \"secret\"\n", 2, 11,
+               "keep.require: unknown requirement \"secret\" (expected \"confidential\")");
+  expect_error("[keep]\nbackend = \"kvm\"\n", 2, 1,
+               "unknown key \"backend\" in [keep] (expected one of: memory, require)");
+  expect_error("keep = 3\n", 1, 8, "keep: expected a table ([keep])");
 }
 
 }  // namespace

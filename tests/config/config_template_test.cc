@@ -56,12 +56,14 @@ TEST(ConfigTemplate, EveryExampleIsValidAndMeansWhatItSays) {
   EXPECT_EQ(c->files[5].guest_path, "/data");
   EXPECT_EQ(c->files[5].name, "/data");
   EXPECT_TRUE(c->files[5].read_only);
+  EXPECT_EQ(c->keep.memory, uint64_t{1} << 30);
+  EXPECT_TRUE(c->keep.require_confidential);
 }
 
 TEST(ConfigTemplate, MentionsEveryKey) {
   const std::string t = config_template();
   for (const char* key : {"args", "[env]", "[[files]]", "kind", "name", "addr", "port", "prot",
-                          "host", "guest", "mode", "FD_COUNT", "FD_NAMES", "\"null\"", "\"tls\""}) {
+                          "host", "guest", "mode", "[keep]", "memory", "require", "FD_COUNT", "FD_NAMES", "\"null\"", "\"tls\""}) {
     EXPECT_NE(t.find(key), std::string::npos) << key;
   }
 }

@@ -14,6 +14,8 @@ inline void expect_same_config(const KeepConfig& a, const KeepConfig& b) {
   EXPECT_EQ(a.args, b.args);
   EXPECT_EQ(a.env, b.env);
   EXPECT_EQ(a.files_listed, b.files_listed);
+  EXPECT_EQ(a.keep.memory, b.keep.memory);
+  EXPECT_EQ(a.keep.require_confidential, b.keep.require_confidential);
   ASSERT_EQ(a.files.size(), b.files.size());
   for (size_t i = 0; i < a.files.size(); ++i) {
     const FileEntry& x = a.files[i];
