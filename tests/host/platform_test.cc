@@ -45,7 +45,9 @@ TEST(Platform, NilIsAlwaysThereAndKvmFollowsItsProbe) {
 
 TEST(Platform, EveryUnavailableBackendSaysWhy) {
   for (const auto& b : judge_platform(PlatformFacts{})) {
-    if (!b.available) EXPECT_FALSE(b.reasons.empty()) << b.name;
+    if (!b.available) {
+      EXPECT_FALSE(b.reasons.empty()) << b.name;
+    }
   }
 }
 
