@@ -28,7 +28,7 @@ std::string config_template() {
 
 # The keep itself.
 #   memory: guest memory of a VM keep (kvm); default "1 GiB", a multiple of
-#   2 MiB from 32 MiB to 64 GiB. The host only uses what the keep touches.
+#   2 MiB from 32 MiB to 3 GiB. The host only uses what the keep touches.
 #   require = "confidential": refuse backends that cannot hide the workload's
 #   memory from this machine's owner (nil and kvm cannot).
 #[keep]

@@ -46,7 +46,9 @@ struct FileEntry {
 // [keep]: the keep itself rather than what the workload is granted.
 inline constexpr uint64_t kDefaultKeepMemory = uint64_t{1} << 30;  // 1 GiB
 inline constexpr uint64_t kMinKeepMemory = uint64_t{32} << 20;     // 32 MiB
-inline constexpr uint64_t kMaxKeepMemory = uint64_t{64} << 30;     // 64 GiB
+// One memory slot below the 4 GiB boundary, where x86 keeps its MMIO hole
+// and KVM (on Intel) its TSS and identity-map pages.
+inline constexpr uint64_t kMaxKeepMemory = uint64_t{3} << 30;      // 3 GiB
 inline constexpr uint64_t kKeepMemoryGranule = uint64_t{2} << 20;  // 2 MiB
 
 struct KeepSettings {

@@ -443,8 +443,8 @@ TEST(ConfigParse, KeepMemoryAndRequire) {
 }
 
 TEST(ConfigParse, KeepMemoryErrorsNameTheProblem) {
-  expect_error("[keep]\nmemory = \"16 MiB\"\n", 2, 10, "16 MiB is outside 32 MiB .. 64 GiB");
-  expect_error("[keep]\nmemory = \"65 GiB\"\n", 2, 10, "is outside");
+  expect_error("[keep]\nmemory = \"16 MiB\"\n", 2, 10, "16 MiB is outside 32 MiB .. 3 GiB");
+  expect_error("[keep]\nmemory = \"4 GiB\"\n", 2, 10, "is outside");
   expect_error("[keep]\nmemory = \"33 MiB\"\n", 2, 10, "multiple of 2 MiB");
   expect_error("[keep]\nmemory = \"512 MB\"\n", 2, 10, "decimal units are ambiguous");
   expect_error("[keep]\nmemory = \"lots\"\n", 2, 10, "must start with a whole number");
