@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <variant>
 
@@ -25,12 +26,16 @@ using cloister::sallyport::kBlockSize;
 class FdTable;
 
 // How a request ended for the VMM.
-struct Continue {};                       // reply written; resume the vCPU
-struct Exit { int status; };              // kOpExit
-struct Fault {                            // kOpFault
+struct Continue {};  // reply written; resume the vCPU
+struct Exit {
+  int status;
+};              // kOpExit
+struct Fault {  // kOpFault
   uint64_t vector, error_code, rip, cr2, cs, rsp;
 };
-struct Violation { std::string text; };   // kOpViolation (already sanitised)
+struct Violation {
+  std::string text;
+};  // kOpViolation (already sanitised)
 using Outcome = std::variant<Continue, Exit, Fault, Violation>;
 
 class Server {
@@ -54,7 +59,7 @@ class Server {
 
  private:
   struct Impl;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace cloister::host::sallyport
