@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Data transfer through the sallyport: read/write and their positioned and
+// vectored forms, and getdents64. A transfer larger than the data area
+// becomes one request of kDataSize bytes (a short count, which Linux allows
+// and every caller loops on), so each call costs one doorbell and exactly one
+// copy in each direction.
+#include <asm/unistd_64.h>
+
+#include "shim/proxy_request.h"
+#include "shim/user_access.h"
+
+namespace cloister::shim::proxy {
+namespace {
+
+uint64_t clamp(uint64_t n, uint64_t max) {
+  return n < max ? n : max;
+}
+
+// getdents64 records are checked in shim memory, not in the shared block the
+// host could still be writing, so directory reads go through this buffer
+// (glibc's readdir asks for 32 KiB at a time; a short read is legal).
+constexpr uint64_t kDirentBounce = 64 * 1024;
+alignas(8) uint8_t g_dirents[kDirentBounce];
+
+}  // namespace
+
+// read(fd, buf, count) / pread64(fd, buf, count, offset)
+int64_t read_like(const char* call, uint64_t op, const uint64_t a[6], bool positioned) {
+  Request req(call);
+  const uint64_t n = clamp(a[2], req.room());
+  const uint64_t data = req.reserve(n);
+  const int64_t ret = req.call(op, fd_arg(a[0]), data, n, positioned ? a[3] : 0);
+  require(call, sp::check_length(ret, n));
+  if (ret > 0 && !copy_to_user(a[1], req.at(data), static_cast<uint64_t>(ret))) return -EFAULT;
+  return ret;
+}
+
+// write(fd, buf, count) / pwrite64(fd, buf, count, offset)
+int64_t write_like(const char* call, uint64_t op, const uint64_t a[6], bool positioned) {
+  Request req(call);
+  const uint64_t n = clamp(a[2], req.room());
+  const uint64_t data = req.reserve(n);
+  if (n != 0 && !copy_from_user(req.at(data), a[1], n)) return -EFAULT;
+  const int64_t ret = req.call(op, fd_arg(a[0]), data, n, positioned ? a[3] : 0);
+  require(call, sp::check_length(ret, n));
+  return ret;
+}
+
+// readv(fd, iov, iovcnt) / preadv(fd, iov, iovcnt, pos_l, pos_h): one read
+// of the total (at most the data area), scattered over the iovecs. On x86-64
+// pos_l is the whole offset.
+int64_t readv_like(const char* call, const uint64_t a[6], bool positioned) {
+  const int64_t count = static_cast<int32_t>(a[2]);
+  uint64_t total = 0;
+  if (int64_t r = iov_total(a[1], count, &total); r < 0) return r;
+  Request req(call);
+  const uint64_t n = clamp(total, req.room());
+  const uint64_t data = req.reserve(n);
+  const uint64_t op = positioned ? __NR_pread64 : __NR_read;
+  const int64_t ret = req.call(op, fd_arg(a[0]), data, n, positioned ? a[3] : 0);
+  require(call, sp::check_length(ret, n));
+  if (ret <= 0) return ret;
+  return iov_scatter(a[1], count, req.at(data), static_cast<uint64_t>(ret));
+}
+
+// writev(fd, iov, iovcnt) / pwritev(fd, iov, iovcnt, pos_l, pos_h): the
+// iovecs gathered into one write.
+int64_t writev_like(const char* call, const uint64_t a[6], bool positioned) {
+  const int64_t count = static_cast<int32_t>(a[2]);
+  uint64_t total = 0;
+  if (int64_t r = iov_total(a[1], count, &total); r < 0) return r;
+  Request req(call);
+  const uint64_t limit = clamp(total, req.room());
+  const uint64_t data = req.reserve(limit);
+  const int64_t n = iov_gather(req.at(data), a[1], count, limit);
+  if (n < 0) return n;
+  const uint64_t op = positioned ? __NR_pwrite64 : __NR_write;
+  const int64_t ret =
+      req.call(op, fd_arg(a[0]), data, static_cast<uint64_t>(n), positioned ? a[3] : 0);
+  require(call, sp::check_length(ret, static_cast<uint64_t>(n)));
+  return ret;
+}
+
+// getdents64(fd, dirp, count)
+int64_t getdents64(const uint64_t a[6]) {
+  Request req("getdents64");
+  const uint64_t n = clamp(int_arg(a[2]), kDirentBounce);
+  const uint64_t data = req.reserve(n);
+  const int64_t ret = req.call(__NR_getdents64, fd_arg(a[0]), data, n);
+  require("getdents64", sp::check_length(ret, n));
+  if (ret <= 0) return ret;
+  req.take(g_dirents, data, static_cast<uint64_t>(ret));
+  require("getdents64", sp::check_dirents(g_dirents, static_cast<uint64_t>(ret)));
+  if (!copy_to_user(a[1], g_dirents, static_cast<uint64_t>(ret))) return -EFAULT;
+  return ret;
+}
+
+}  // namespace cloister::shim::proxy
