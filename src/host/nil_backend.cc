@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,24 +13,10 @@
 #include <iterator>
 #include <vector>
 
+#include "host/launch_memfd.h"
+
 namespace cloister::host {
 namespace {
-
-Result<UniqueFd> launch_memfd(const std::vector<uint8_t>& message) {
-  UniqueFd fd(::memfd_create("cloister-launch", MFD_CLOEXEC));
-  if (!fd) return fail("memfd_create: ", std::strerror(errno));
-  size_t done = 0;
-  while (done < message.size()) {
-    const ssize_t n = ::write(fd.get(), message.data() + done, message.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("writing the launch message: ", std::strerror(errno));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::lseek(fd.get(), 0, SEEK_SET) != 0) return fail("lseek: ", std::strerror(errno));
-  return fd;
-}
 
 // While the keep runs, the signals that ask a program to stop (Ctrl-C,
 // kill, a closed terminal) are passed on to it, so that stopping `cloister`
@@ -75,25 +60,6 @@ class ForwardStopSignals {
   sigset_t stop_signals_{};
   sigset_t old_mask_{};
   struct sigaction old_[std::size(kSignals)]{};
-};
-
-// The keep shares the user's stdin/stdout/stderr open file descriptions, so
-// a module that sets O_NONBLOCK or O_APPEND on them (fd_fdstat_set_flags)
-// would leave the user's terminal changed. Their status flags are put back
-// when the keep ends.
-class StdioFlagsGuard {
- public:
-  StdioFlagsGuard() {
-    for (int fd = 0; fd < 3; ++fd) flags_[fd] = ::fcntl(fd, F_GETFL);
-  }
-  ~StdioFlagsGuard() {
-    for (int fd = 0; fd < 3; ++fd) {
-      if (flags_[fd] >= 0 && ::fcntl(fd, F_GETFL) != flags_[fd]) ::fcntl(fd, F_SETFL, flags_[fd]);
-    }
-  }
-
- private:
-  int flags_[3] = {-1, -1, -1};
 };
 
 }  // namespace
