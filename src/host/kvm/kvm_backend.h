@@ -34,6 +34,11 @@ struct KvmOptions {
 // old), or success.
 Result<void> kvm_usable();
 
+// Whether `path` is a keep program the kvm backend can load: a static x86-64
+// ELF (ET_EXEC, or static-pie ET_DYN without PT_INTERP). A dynamic one (a
+// sanitizer build) is refused with a message saying so.
+Result<void> check_keep_program(const std::string& path);
+
 // Runs `workload` with `keep_program` (a static ELF) in a new VM. Returns the
 // keep's exit status exactly as run_nil does: the module's exit code, 134 on a
 // trap, 125 if it could not start, kExitKeepFault if the shim ended it,

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The VMM with tiny test guests (guests/test_guest.S) instead of the shim:
+// every way a guest can end must give the right status and message, never a
+// hang. Skips when /dev/kvm cannot be used here.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "base/file.h"
+#include "host/kvm/kvm_system.h"
+#include "host/kvm/vmm.h"
+
+namespace cloister::host::kvm {
+namespace {
+
+std::string guest_path(const std::string& name) {
+  return std::string(KVM_GUEST_DIR) + "/" + name + ".elf";
+}
+
+struct Pipe {
+  UniqueFd read, write;
+  Pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) == 0) {
+      read.reset(fds[0]);
+      write.reset(fds[1]);
+    }
+  }
+};
+
+std::string drain(int fd) {
+  ::fcntl(fd, F_SETFL, O_NONBLOCK);
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+struct GuestRun {
+  Result<int> status = fail("not run");
+  std::string out, err;
+  VmTimings timings;
+};
+
+class VmmTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto kvm = KvmSystem::open();
+    if (!kvm) GTEST_SKIP() << "kvm is not usable here: " << kvm.error().message();
+  }
+
+  // Boots guest `name` (also passed as the keep program: any static ELF
+  // will do) with pipes for stdio.
+  GuestRun run(const std::string& name, Workload workload = {}) {
+    GuestRun r;
+    auto shim = read_file(guest_path(name));
+    if (!shim) {
+      r.status = fail(shim.error().message());
+      return r;
+    }
+    Pipe in, out, err;
+    KvmOptions options;
+    options.memory_bytes = uint64_t{64} << 20;
+    options.stdio[0] = in.read.get();
+    options.stdio[1] = out.write.get();
+    options.stdio[2] = err.write.get();
+    workload.launch.module_name = "test.wasm";
+    r.status = run_vm(*shim, guest_path(name), std::move(workload), options, &r.timings);
+    out.write.reset();
+    err.write.reset();
+    r.out = drain(out.read.get());
+    r.err = drain(err.read.get());
+    return r;
+  }
+};
+
+TEST_F(VmmTest, ExitStatusComesFromTheGuest) {
+  GuestRun r = run("exit");
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 7);
+  EXPECT_EQ(r.err, "");
+  EXPECT_GT(r.timings.first_doorbell_ns, 0u);
+  std::printf("run_vm start to first doorbell: %.3f ms\n", r.timings.first_doorbell_ns / 1e6);
+}
+
+TEST_F(VmmTest, BootInfoAndEntryStateAreAsBootHSays) {
+  GuestRun r = run("bootinfo");
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 4) << "100+n: boot check n failed";  // stdio + launch message
+  Pipe granted;
+  Workload w;
+  w.fds.emplace_back(std::move(granted.read), 4);
+  r = run("bootinfo", std::move(w));
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 5);
+}
+
+TEST_F(VmmTest, GrantedDescriptorsMustBeNumberedFromFour) {
+  Pipe granted;
+  Workload w;
+  w.fds.emplace_back(std::move(granted.read), 7);
+  GuestRun r = run("exit", std::move(w));
+  ASSERT_FALSE(r.status);
+  EXPECT_NE(r.status.error().message().find("numbered 7, expected 4"), std::string::npos);
+}
+
+TEST_F(VmmTest, LogLineReachesStderrAndTheGuestContinues) {
+  GuestRun r = run("log");
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 0);
+  EXPECT_NE(r.err.find("hello from the test guest"), std::string::npos) << r.err;
+}
+
+TEST_F(VmmTest, WriteToStdoutGoesThroughTheServer) {
+  GuestRun r = run("write");
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 0);
+  EXPECT_EQ(r.out, "sallyport works\n");
+}
+
+TEST_F(VmmTest, ShimFaultReportIsPrintedExactly) {
+  GuestRun r = run("fault_report");
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, kExitKeepFault);
+  EXPECT_EQ(r.err,
+            "cloister: keep fault: page fault (#PF) (vector 14) at rip 0x401234, address "
+            "0xdead0000 (error code 0x6, ring 3)\n");
+}
+
+TEST_F(VmmTest, ProtocolViolationEndsTheKeep) {
+  GuestRun r = run("violation");
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, kExitKeepFault);
+  EXPECT_EQ(r.err.rfind("cloister: sallyport: protocol violation: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("returned 99 bytes for a count of 10"), std::string::npos) << r.err;
+}
+
+TEST_F(VmmTest, RealPageFaultCaughtByTheGuestIsDiagnosed) {
+  GuestRun r = run("fault_pf");
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, kExitKeepFault);
+  EXPECT_TRUE(std::regex_match(
+      r.err, std::regex("cloister: keep fault: page fault \\(#PF\\) \\(vector 14\\) at rip "
+                        "0xffffffff802[0-9a-f]{5}, address 0xdead0000 \\(error code 0x2, "
+                        "ring 0\\)\n")))
+      << r.err;
+}
+
+TEST_F(VmmTest, RealInvalidOpcodeCaughtByTheGuestIsDiagnosed) {
+  GuestRun r = run("fault_ud");
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, kExitKeepFault);
+  EXPECT_TRUE(std::regex_match(
+      r.err, std::regex("cloister: keep fault: invalid opcode \\(#UD\\) \\(vector 6\\) at rip "
+                        "0xffffffff802[0-9a-f]{5}, address 0x0 \\(error code 0x0, ring 0\\)\n")))
+      << r.err;
+}
+
+// The VMM's own diagnostics: status kExitKeepFault and a message naming what
+// happened.
+void expect_vm_fault(const GuestRun& r, const std::string& what) {
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, kExitKeepFault);
+  EXPECT_EQ(r.err.rfind("cloister: keep fault: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(what), std::string::npos) << r.err;
+}
+
+TEST_F(VmmTest, TripleFaultEndsTheKeep) {
+  expect_vm_fault(run("triple_fault"), "triple fault");
+}
+
+TEST_F(VmmTest, HaltEndsTheKeep) {
+  expect_vm_fault(run("halt"), "the guest halted");
+}
+
+TEST_F(VmmTest, OtherPortEndsTheKeep) {
+  expect_vm_fault(run("other_port"), "the guest wrote to I/O port 0x80");
+}
+
+TEST_F(VmmTest, ReadingTheDoorbellEndsTheKeep) {
+  expect_vm_fault(run("port_in"), "the guest read from I/O port 0x5a11");
+}
+
+TEST_F(VmmTest, UnbackedMemoryEndsTheKeep) {
+  expect_vm_fault(run("mmio"), "the guest wrote to unbacked guest physical address 0xc0000000");
+}
+
+// Sends `sig` to this (the vCPU's) thread after 100 ms.
+std::thread signal_later(int sig) {
+  const pthread_t target = ::pthread_self();
+  return std::thread([target, sig] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::pthread_kill(target, sig);
+  });
+}
+
+TEST_F(VmmTest, StopSignalEndsASpinningGuestQuietly) {
+  std::thread sender = signal_later(SIGTERM);
+  GuestRun r = run("spin");
+  sender.join();
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 128 + SIGTERM);
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(VmmTest, SigquitEndsTheKeepWithAMessage) {
+  std::thread sender = signal_later(SIGQUIT);
+  GuestRun r = run("spin");
+  sender.join();
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 128 + SIGQUIT);
+  EXPECT_NE(r.err.find("ended by signal 3"), std::string::npos) << r.err;
+}
+
+TEST_F(VmmTest, StopSignalInterruptsAHostCallBlockedForTheKeep) {
+  std::thread sender = signal_later(SIGINT);
+  GuestRun r = run("read_stdin");  // stdin is a pipe nobody writes to
+  sender.join();
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 128 + SIGINT) << "42 means the guest saw the interrupted read";
+}
+
+TEST_F(VmmTest, DoorbellRoundTrip) {
+  GuestRun r = run("noop_loop");
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 0) << "the host did not answer ENOSYS to every refused call";
+  EXPECT_EQ(r.timings.doorbells, 20001u);
+  const double ns = double(r.timings.end_ns - r.timings.first_doorbell_ns) / 20000;
+  std::printf("sallyport round trip (refused call, ENOSYS): %.0f ns\n", ns);
+  RecordProperty("round_trip_ns", static_cast<int>(ns));
+}
+
+}  // namespace
+}  // namespace cloister::host::kvm
