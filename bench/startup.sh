@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Start-up time: the median wall time of `cloister run hello.wasm` (the
-# hello-c example) over 20 runs, next to Node.js running the same module
+# hello-c example) over 20 runs, on the nil and the kvm backend, next to Node.js running the same module
 # with node:wasi (bench/node_wasi_run.mjs), and /bin/true as the floor of the
 # timing harness itself (fork + exec + wait from python3). The CPU time
 # (user + sys of the process and its children, e.g. the keep) is printed too:
@@ -55,7 +55,13 @@ def measure(name, cmd, check=True):
 
 print(f"module: {module}")
 measure("/bin/true (harness floor)", ["/bin/true"], check=False)
-measure("cloister run hello.wasm", [cloister, "run", module])
+measure("cloister run --backend nil hello.wasm", [cloister, "run", "--backend", "nil", module])
+kvm = subprocess.run([cloister, "run", "--backend", "kvm", module], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE)
+if kvm.returncode == 0:
+    measure("cloister run --backend kvm hello.wasm", [cloister, "run", "--backend", "kvm", module])
+else:
+    print("kvm: cannot run here, skipped: " + kvm.stderr.decode(errors="replace").strip())
 node = shutil.which("node")
 if node is None:
     print("node: not found, skipped")

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -18,6 +20,7 @@
 
 #include "base/file.h"
 #include "expectations.h"
+#include "process.h"
 #include "runner.h"
 #include "spec.h"
 
@@ -65,6 +68,23 @@ int main(int argc, char** argv) {
   if (!fs::is_directory(fs::path(suite) / "tests")) {
     std::printf("SKIP: the WASI test suite is not at %s\n", suite.c_str());
     return 77;
+  }
+  // A backend this machine cannot run (no /dev/kvm, a sanitizer build's
+  // dynamic keep program) is a visible skip, with cloister's own reasons.
+  if (!backend.empty() && backend != "auto") {
+    auto info = run_process({cloister, "platform", "info", "--json"}, std::chrono::seconds(30));
+    const auto j = info ? nlohmann::json::parse(info->out, nullptr, false) : nlohmann::json();
+    if (!info || j.is_discarded() || !j.contains("backends")) {
+      std::fprintf(stderr, "wasi-testsuite-run: `cloister platform info --json` failed\n");
+      return 2;
+    }
+    for (const auto& b : j["backends"]) {
+      if (b.value("name", "") != backend || b.value("available", false)) continue;
+      std::printf("SKIP: the %s backend cannot run here:", backend.c_str());
+      for (const auto& r : b["reasons"]) std::printf(" %s;", r.get<std::string>().c_str());
+      std::printf("\n");
+      return 77;
+    }
   }
   Expectations expected;
   if (!expect_fail_path.empty()) {
