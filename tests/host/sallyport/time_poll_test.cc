@@ -58,6 +58,9 @@ TEST_F(TimePollTest, Nanosleep) {
   EXPECT_EQ(call(SYS_clock_nanosleep, {CLOCK_MONOTONIC, 0, put(&bad, 16), abi::kNull}), -EINVAL);
   EXPECT_EQ(call(SYS_clock_nanosleep, {CLOCK_MONOTONIC, 2, put(&req, 16), abi::kNull}), -EINVAL);
   EXPECT_EQ(call(SYS_clock_nanosleep, {CLOCK_TAI, 0, put(&req, 16), abi::kNull}), -EINVAL);
+  EXPECT_EQ(call(SYS_clock_nanosleep, {CLOCK_PROCESS_CPUTIME_ID, 0, put(&req, 16), abi::kNull}),
+            -EINVAL)
+      << "the VMM's CPU time would not advance while it sleeps";
   EXPECT_EQ(call(SYS_clock_nanosleep, {CLOCK_MONOTONIC, 0, abi::kNull, abi::kNull}), -EFAULT);
   EXPECT_EQ(call(SYS_clock_nanosleep, {CLOCK_MONOTONIC, 0, put(&req, 16), abi::kBlockSize - 4}),
             -EFAULT);
