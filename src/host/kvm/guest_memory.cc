@@ -28,6 +28,11 @@ Result<GuestMemory> GuestMemory::create(uint64_t size) {
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
     return fail("mapping ", size, " bytes of guest memory: ", std::strerror(errno));
+  // Transparent huge pages let KVM map guest memory with 2 MiB pages: a
+  // guest touching fresh memory takes one EPT fault per 2 MiB instead of one
+  // per 4 KiB (each an exit, far dearer when KVM itself runs in a VM). Only
+  // advice: without THP the keep still runs.
+  ::madvise(p, size, MADV_HUGEPAGE);
   GuestMemory m;
   m.base_ = static_cast<uint8_t*>(p);
   m.size_ = size;

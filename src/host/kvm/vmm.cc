@@ -123,6 +123,15 @@ uint64_t guest_rip(const Vcpu& vcpu) {
   return regs ? regs->rip : 0;
 }
 
+// "rip 0x..., rsp 0x..., cr3 0x...": where the guest was when KVM gave up.
+std::string guest_place(const Vcpu& vcpu) {
+  auto regs = vcpu.regs();
+  auto sregs = vcpu.sregs();
+  if (!regs || !sregs) return "rip unknown";
+  return "rip " + hex_number(regs->rip) + " (rsp " + hex_number(regs->rsp) + ", cr3 " +
+         hex_number(sregs->cr3) + ")";
+}
+
 std::string internal_error_text(uint32_t suberror) {
   switch (suberror) {
     case KVM_INTERNAL_ERROR_EMULATION:
@@ -202,8 +211,8 @@ Result<int> run_loop(Vcpu& vcpu, uint8_t* const block, host::sallyport::Server& 
                         "reason " +
                             hex_number(run->fail_entry.hardware_entry_failure_reason) + ")");
       case KVM_EXIT_INTERNAL_ERROR:
-        return vm_fault(diag_fd, internal_error_text(run->internal.suberror) + " at rip " +
-                                     hex_number(guest_rip(vcpu)));
+        return vm_fault(diag_fd, internal_error_text(run->internal.suberror) + " at " +
+                                     guest_place(vcpu));
       default:
         return vm_fault(diag_fd, "unexpected KVM exit (reason " + std::to_string(run->exit_reason) +
                                      ") at rip " + hex_number(guest_rip(vcpu)));
