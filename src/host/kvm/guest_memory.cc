@@ -30,8 +30,9 @@ Result<GuestMemory> GuestMemory::create(uint64_t size) {
     return fail("mapping ", size, " bytes of guest memory: ", std::strerror(errno));
   // Transparent huge pages let KVM map guest memory with 2 MiB pages: a
   // guest touching fresh memory takes one EPT fault per 2 MiB instead of one
-  // per 4 KiB (each an exit, far dearer when KVM itself runs in a VM). Only
-  // advice: without THP the keep still runs.
+  // per 4 KiB. Only advice: without THP the keep still runs. (Where KVM
+  // itself runs in a VM, the outer hypervisor's first-touch cost dominates
+  // either way: docs/kvm.md.)
   ::madvise(p, size, MADV_HUGEPAGE);
   GuestMemory m;
   m.base_ = static_cast<uint8_t*>(p);
