@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The keep program's half of the address space, page by page. The page
+// tables are the only record of what is mapped (no VMA list to keep in
+// sync): anonymous private memory is all the shim offers, and every page is
+// backed by a frame as soon as it is mapped (no demand paging, so no page
+// fault is ever expected from ring 3).
+#pragma once
+
+#include <cstdint>
+
+namespace cloister::shim {
+
+// Leaf flags for Linux PROT_* bits (PROT_NONE gives a non-present page that
+// keeps its frame). The caller has refused PROT_WRITE|PROT_EXEC.
+uint64_t pte_flags_for_prot(uint64_t prot);
+
+// Whether [va, va+len) lies in the user range (page aligned, non-empty).
+bool user_range_valid(uint64_t va, uint64_t len);
+
+// Returns true if nothing is mapped in [va, va+len); otherwise false and the
+// lowest mapped page in *out_conflict (if not null).
+bool range_free(uint64_t va, uint64_t len, uint64_t* out_conflict = nullptr);
+bool range_fully_mapped(uint64_t va, uint64_t len);
+
+// Maps fresh zeroed pages over the free range [va, va+len). All or nothing:
+// on running out of memory nothing stays mapped and it returns false.
+bool map_zeroed(uint64_t va, uint64_t len, uint64_t flags);
+
+// Unmaps whatever is mapped in [va, va+len) and frees the frames.
+void unmap_range(uint64_t va, uint64_t len);
+
+// Changes the permissions of the mapped pages in [va, va+len).
+void protect_range(uint64_t va, uint64_t len, uint64_t flags);
+
+// Moves the mapped pages [from, from+len) to the free range at `to` (their
+// frames, not their bytes). Returns false, having moved nothing, if page
+// tables for `to` could not be made.
+bool move_range(uint64_t from, uint64_t to, uint64_t len);
+
+// Zeroes the contents of the mapped pages in [va, va+len).
+void zero_range(uint64_t va, uint64_t len);
+
+// Allocating addresses for mmap without MAP_FIXED: top down from `top`, never
+// below `floor`.
+void mmap_area_init(uint64_t floor, uint64_t top);
+// A free page-aligned range of `len` bytes, or 0.
+uint64_t find_free_range(uint64_t len);
+
+}  // namespace cloister::shim

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The shim's assembly: the boot entry, the syscall entry, the first entry to
+// ring 3, and the CPU exception stubs. Everything else is C++.
+//
+// Selectors (cpu_tables.cc lays the GDT out so `sysret` finds the user ones):
+//   0x08 kernel code, 0x10 kernel data, 0x1b user data, 0x23 user code.
+
+// ---------------------------------------------------------------------------
+// Stacks. The boot stack is also the syscall stack once the keep program runs
+// (one vCPU, one thread: nothing else can be on it). The page below it is left
+// unmapped by paging.cc, so an overflow faults (on the IST stack) rather than
+// corrupting .data.
+        .section .bss.stack, "aw", @nobits
+        .balign 4096
+        .globl __stack_guard
+__stack_guard:
+        .skip 4096
+        .globl boot_stack_top
+boot_stack:
+        .skip 65536
+boot_stack_top:
+        .globl exception_stack_top
+        .skip 16384
+exception_stack_top:
+        .globl double_fault_stack_top
+        .skip 8192
+double_fault_stack_top:
+
+        .section .bss
+        .balign 8
+user_rsp:
+        .skip 8
+
+// ---------------------------------------------------------------------------
+// The VMM enters here in 64-bit mode with RDI = the GPA of BootInfo
+// (src/sallyport/boot.h). .bss is cleared here rather than trusting that the
+// host zeroed the memory behind the ELF's file-backed part.
+        .section .text.entry, "ax"
+        .globl _start
+_start:
+        cld
+        mov     %rdi, %r12
+        lea     __bss_start(%rip), %rdi
+        lea     __bss_end(%rip), %rcx
+        sub     %rdi, %rcx
+        xor     %eax, %eax
+        rep stosb
+        lea     boot_stack_top(%rip), %rsp
+        mov     %r12, %rdi
+        call    shim_main
+        ud2
+
+// ---------------------------------------------------------------------------
+// `syscall` from ring 3: RCX = user RIP, R11 = user RFLAGS, RAX = number,
+// arguments in RDI, RSI, RDX, R10, R8, R9. SFMASK has cleared IF, TF, DF and
+// AC. The Linux ABI preserves every register but RAX, RCX and R11, so the
+// argument registers are saved and restored around the C++ dispatcher (which
+// itself preserves the callee-saved ones), and nothing of the shim's leaks
+// back in a register.
+        .text
+        .globl syscall_entry
+syscall_entry:
+        mov     %rsp, user_rsp(%rip)
+        lea     boot_stack_top(%rip), %rsp
+        push    user_rsp(%rip)
+        push    %rcx
+        push    %r11
+        push    %r9
+        push    %r8
+        push    %r10
+        push    %rdx
+        push    %rsi
+        push    %rdi            // the six arguments now lie in Linux order at RSP
+        mov     %rax, %rdi      // syscall_dispatch(nr, args)
+        mov     %rsp, %rsi
+        sub     $8, %rsp        // 9 pushes: realign to 16 for the call
+        call    syscall_dispatch
+        add     $8, %rsp
+        pop     %rdi
+        pop     %rsi
+        pop     %rdx
+        pop     %r10
+        pop     %r8
+        pop     %r9
+        pop     %r11
+        pop     %rcx
+        pop     %rsp
+        sysretq
+
+// enter_user(rip, rsp): the first entry to ring 3. RFLAGS = 0x2: interrupts
+// stay off in the keep (there are none to take), and every register starts at
+// zero (RDX = 0 tells the program's _start there is no rtld_fini to register).
+        .globl enter_user
+enter_user:
+        push    $0x1b
+        push    %rsi
+        push    $0x2
+        push    $0x23
+        push    %rdi
+        xor     %eax, %eax
+        xor     %ebx, %ebx
+        xor     %ecx, %ecx
+        xor     %edx, %edx
+        xor     %esi, %esi
+        xor     %edi, %edi
+        xor     %ebp, %ebp
+        xor     %r8d, %r8d
+        xor     %r9d, %r9d
+        xor     %r10d, %r10d
+        xor     %r11d, %r11d
+        xor     %r12d, %r12d
+        xor     %r13d, %r13d
+        xor     %r14d, %r14d
+        xor     %r15d, %r15d
+        iretq
+
+// ---------------------------------------------------------------------------
+// CPU exceptions 0-31: each stub makes the frame uniform (a zero error code
+// where the CPU pushes none, then the vector) and hands a pointer to it to
+// exception_handler, which reports to the host and never returns.
+        .macro exc_noerr n
+        .balign 16
+exc_\n:
+        push    $0
+        push    $\n
+        jmp     exception_common
+        .endm
+        .macro exc_err n
+        .balign 16
+exc_\n:
+        push    $\n
+        jmp     exception_common
+        .endm
+
+        exc_noerr 0
+        exc_noerr 1
+        exc_noerr 2
+        exc_noerr 3
+        exc_noerr 4
+        exc_noerr 5
+        exc_noerr 6
+        exc_noerr 7
+        exc_err   8
+        exc_noerr 9
+        exc_err   10
+        exc_err   11
+        exc_err   12
+        exc_err   13
+        exc_err   14
+        exc_noerr 15
+        exc_noerr 16
+        exc_err   17
+        exc_noerr 18
+        exc_noerr 19
+        exc_noerr 20
+        exc_err   21
+        exc_noerr 22
+        exc_noerr 23
+        exc_noerr 24
+        exc_noerr 25
+        exc_noerr 26
+        exc_noerr 27
+        exc_noerr 28
+        exc_err   29
+        exc_err   30
+        exc_noerr 31
+
+exception_common:
+        cld
+        mov     %rsp, %rdi      // -> ExceptionFrame
+        and     $-16, %rsp
+        call    exception_handler
+        ud2
+
+        .section .rodata
+        .balign 8
+        .globl exception_stubs
+exception_stubs:
+        .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+        .quad exc_\n
+        .endr
+
+        .section .note.GNU-stack, "", @progbits
