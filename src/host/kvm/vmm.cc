@@ -211,8 +211,8 @@ Result<int> run_loop(Vcpu& vcpu, uint8_t* const block, host::sallyport::Server& 
                         "reason " +
                             hex_number(run->fail_entry.hardware_entry_failure_reason) + ")");
       case KVM_EXIT_INTERNAL_ERROR:
-        return vm_fault(diag_fd, internal_error_text(run->internal.suberror) + " at " +
-                                     guest_place(vcpu));
+        return vm_fault(diag_fd,
+                        internal_error_text(run->internal.suberror) + " at " + guest_place(vcpu));
       default:
         return vm_fault(diag_fd, "unexpected KVM exit (reason " + std::to_string(run->exit_reason) +
                                      ") at rip " + hex_number(guest_rip(vcpu)));
@@ -249,6 +249,7 @@ Result<int> run_vm(std::span<const uint8_t> shim_elf, const std::string& keep_pr
   stop_signals.watch(vcpu.run());
 
   StdioFlagsGuard stdio_flags(options.stdio);
+  if (timings != nullptr) timings->entry_ns = ns_since(start);
   auto status =
       run_loop(vcpu, memory.base() + boot::kBlockGpa, server, options.stdio[2], start, timings);
   if (timings != nullptr) timings->end_ns = ns_since(start);

@@ -16,6 +16,7 @@ namespace cloister::host::kvm {
 
 // What a run measured (for tests and benchmarks).
 struct VmTimings {
+  uint64_t entry_ns = 0;           // from run_vm's start to the first KVM_RUN (the VMM's part)
   uint64_t first_doorbell_ns = 0;  // from run_vm's start to the guest's first doorbell
   uint64_t end_ns = 0;             // from run_vm's start to the keep's end
   uint64_t doorbells = 0;          // sallyport requests served

@@ -13,6 +13,7 @@
 #include "host/kvm/elf_image.h"
 #include "host/kvm/guest_memory.h"
 #include "host/kvm/keep_check.h"
+#include "host/kvm/kvm_backend.h"
 #include "sallyport/boot.h"
 
 namespace cloister::host::kvm {
@@ -149,3 +150,22 @@ TEST(GuestMemoryTest, SizeIsA2MiBMultipleWithinBounds) {
 
 }  // namespace
 }  // namespace cloister::host::kvm
+
+namespace cloister::host {
+namespace {
+
+TEST(CheckKeepProgramTest, StaticPieIsAcceptedDynamicIsRefused) {
+  EXPECT_TRUE(check_keep_program(std::string(KVM_GUEST_DIR) + "/fault_program"));
+  // Any dynamically linked system program stands in for a sanitizer build.
+  auto dynamic = check_keep_program("/bin/sh");
+  ASSERT_FALSE(dynamic);
+  EXPECT_NE(dynamic.error().message().find("is dynamically linked (a sanitizer build?)"),
+            std::string::npos);
+  auto missing = check_keep_program("/nonexistent/cloister-keep");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message().find("cannot open the keep program"), std::string::npos);
+  EXPECT_FALSE(check_keep_program("/dev/null"));
+}
+
+}  // namespace
+}  // namespace cloister::host

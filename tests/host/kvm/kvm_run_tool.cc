@@ -73,8 +73,10 @@ int main(int argc, char** argv) {
     return 125;
   }
   if (timings) {
-    std::fprintf(stderr, "kvm-run: first doorbell %.3f ms, end %.3f ms, %llu doorbells\n",
-                 t.first_doorbell_ns / 1e6, t.end_ns / 1e6,
+    std::fprintf(stderr,
+                 "kvm-run: guest entered %.3f ms, first doorbell %.3f ms, end %.3f ms, %llu "
+                 "doorbells\n",
+                 t.entry_ns / 1e6, t.first_doorbell_ns / 1e6, t.end_ns / 1e6,
                  static_cast<unsigned long long>(t.doorbells));
   }
   return *status;
