@@ -222,12 +222,12 @@ Result<int> run_loop(Vcpu& vcpu, uint8_t* const block, host::sallyport::Server& 
 
 }  // namespace
 
-Result<int> run_vm(std::span<const uint8_t> shim_elf, const std::string& keep_program,
-                   Workload workload, const KvmOptions& options, VmTimings* timings) {
-  const Clock::time_point start = Clock::now();
-  // First, so that a stop signal during the set-up ends the keep cleanly.
-  StopSignals stop_signals;
+namespace {
 
+// The stages after the signal handlers are in place.
+Result<int> start_and_run(std::span<const uint8_t> shim_elf, const std::string& keep_program,
+                          Workload workload, const KvmOptions& options, StopSignals& stop_signals,
+                          Clock::time_point start, VmTimings* timings) {
   CLOISTER_TRY_ASSIGN(const uint64_t memory_size, guest_memory_size(options.memory_bytes));
   CLOISTER_TRY_ASSIGN(const ElfImage shim, parse_elf(shim_elf, "the shim"));
   CLOISTER_TRY_ASSIGN(const KvmSystem kvm, KvmSystem::open());
@@ -246,13 +246,31 @@ Result<int> run_vm(std::span<const uint8_t> shim_elf, const std::string& keep_pr
   CLOISTER_TRY_ASSIGN(Vcpu vcpu, vm.create_vcpu(kvm));
   CLOISTER_TRY(vcpu.set_cpuid(cpuid));
   CLOISTER_TRY(set_entry_state(vcpu, entry));
-  stop_signals.watch(vcpu.run());
 
   StdioFlagsGuard stdio_flags(options.stdio);
   if (timings != nullptr) timings->entry_ns = ns_since(start);
+  stop_signals.watch(vcpu.run());
   auto status =
       run_loop(vcpu, memory.base() + boot::kBlockGpa, server, options.stdio[2], start, timings);
+  // Before the kvm_run page goes away with the vCPU.
+  stop_signals.watch(nullptr);
   if (timings != nullptr) timings->end_ns = ns_since(start);
+  return status;
+}
+
+}  // namespace
+
+Result<int> run_vm(std::span<const uint8_t> shim_elf, const std::string& keep_program,
+                   Workload workload, const KvmOptions& options, VmTimings* timings) {
+  const Clock::time_point start = Clock::now();
+  // First, so that a stop signal during the set-up ends the keep as one
+  // while it runs would (a set-up step it interrupted fails with EINTR).
+  StopSignals stop_signals;
+  auto status = start_and_run(shim_elf, keep_program, std::move(workload), options, stop_signals,
+                              start, timings);
+  if (!status) {
+    if (const int sig = StopSignals::received()) return stopped_by_signal(sig, options.stdio[2]);
+  }
   return status;
 }
 
