@@ -12,16 +12,8 @@
 namespace cloister::shim {
 namespace {
 
-constexpr uint64_t kTableSpan = uint64_t{2} << 20;  // what one page table covers
-
 constinit uint64_t mmap_floor = 0;
 constinit uint64_t mmap_cursor = 0;
-
-// The mapped page's entry at `va`, or null (no table or not mapped).
-uint64_t* mapped_pte(uint64_t va) {
-  uint64_t* pte = user_pte(va, false);
-  return pte != nullptr && pte_mapped(*pte) ? pte : nullptr;
-}
 
 }  // namespace
 
@@ -41,82 +33,100 @@ bool user_range_valid(uint64_t va, uint64_t len) {
 }
 
 bool range_free(uint64_t va, uint64_t len, uint64_t* out_conflict) {
-  const uint64_t end = va + len;
-  for (uint64_t p = va; p < end;) {
-    const uint64_t* pte = user_pte(p, false);
-    if (pte == nullptr) {  // no page table: the whole 2 MiB it would cover is free
-      p = (p & ~(kTableSpan - 1)) + kTableSpan;
-      continue;
+  bool free = true;
+  for_each_table(va, len, false, [&](uint64_t p, uint64_t* pte, uint64_t n) {
+    for (uint64_t i = 0; i < n; ++i) {
+      if (pte_mapped(pte[i])) {
+        if (out_conflict != nullptr) *out_conflict = p + i * kPageSize;
+        free = false;
+        return false;
+      }
     }
-    if (pte_mapped(*pte)) {
-      if (out_conflict != nullptr) *out_conflict = p;
-      return false;
-    }
-    p += kPageSize;
-  }
-  return true;
+    return true;
+  });
+  return free;
 }
 
 bool range_fully_mapped(uint64_t va, uint64_t len) {
-  for (uint64_t p = va; p < va + len; p += kPageSize) {
-    if (mapped_pte(p) == nullptr) return false;
-  }
-  return true;
+  uint64_t seen = 0;
+  for_each_table(va, len, false, [&](uint64_t, uint64_t* pte, uint64_t n) {
+    for (uint64_t i = 0; i < n; ++i) {
+      if (!pte_mapped(pte[i])) return false;
+      ++seen;
+    }
+    return true;
+  });
+  return seen == len / kPageSize;
 }
 
 bool map_zeroed(uint64_t va, uint64_t len, uint64_t flags) {
-  for (uint64_t p = va; p < va + len; p += kPageSize) {
-    uint64_t* pte = user_pte(p, true);
-    const uint64_t frame = pte != nullptr ? page_alloc() : 0;
-    if (frame == 0) {
-      unmap_range(va, p - va);
-      return false;
+  uint64_t done = 0;
+  bool ok = for_each_table(va, len, true, [&](uint64_t, uint64_t* pte, uint64_t n) {
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t frame = page_alloc();
+      if (frame == 0) return false;
+      pte[i] = frame | flags;
+      done += kPageSize;
     }
-    *pte = frame | flags;
+    return true;
+  });
+  if (!ok || done != len) {
+    unmap_range(va, done);
+    return false;
   }
   return true;
 }
 
 void unmap_range(uint64_t va, uint64_t len) {
-  for (uint64_t p = va; p < va + len; p += kPageSize) {
-    uint64_t* pte = mapped_pte(p);
-    if (pte == nullptr) continue;
-    const uint64_t frame = *pte & kPteFrame;
-    *pte = 0;
-    flush_page(p);
-    page_free(frame);
-  }
+  for_each_table(va, len, false, [&](uint64_t p, uint64_t* pte, uint64_t n) {
+    for (uint64_t i = 0; i < n; ++i) {
+      if (!pte_mapped(pte[i])) continue;
+      const uint64_t frame = pte[i] & kPteFrame;
+      pte[i] = 0;
+      flush_page(p + i * kPageSize);
+      page_free(frame);
+    }
+    return true;
+  });
 }
 
 void protect_range(uint64_t va, uint64_t len, uint64_t flags) {
-  for (uint64_t p = va; p < va + len; p += kPageSize) {
-    uint64_t* pte = mapped_pte(p);
-    if (pte == nullptr) continue;
-    *pte = (*pte & kPteFrame) | flags;
-    flush_page(p);
-  }
+  for_each_table(va, len, false, [&](uint64_t p, uint64_t* pte, uint64_t n) {
+    for (uint64_t i = 0; i < n; ++i) {
+      if (!pte_mapped(pte[i])) continue;
+      pte[i] = (pte[i] & kPteFrame) | flags;
+      flush_page(p + i * kPageSize);
+    }
+    return true;
+  });
 }
 
 bool move_range(uint64_t from, uint64_t to, uint64_t len) {
   // Make every table first, so a shortage of pages cannot leave the range
   // half moved.
-  for (uint64_t off = 0; off < len; off += kPageSize) {
-    if (user_pte(to + off, true) == nullptr) return false;
+  if (!for_each_table(to, len, true, [](uint64_t, uint64_t*, uint64_t) { return true; })) {
+    return false;
   }
-  for (uint64_t off = 0; off < len; off += kPageSize) {
-    uint64_t* src = mapped_pte(from + off);
-    if (src == nullptr) continue;
-    *user_pte(to + off, false) = *src;
-    *src = 0;
-    flush_page(from + off);
-  }
+  for_each_table(from, len, false, [&](uint64_t p, uint64_t* pte, uint64_t n) {
+    for (uint64_t i = 0; i < n; ++i) {
+      if (!pte_mapped(pte[i])) continue;
+      const uint64_t va = p + i * kPageSize;
+      *user_pte(to + (va - from), false) = pte[i];
+      pte[i] = 0;
+      flush_page(va);
+    }
+    return true;
+  });
   return true;
 }
 
 void zero_range(uint64_t va, uint64_t len) {
-  for (uint64_t p = va; p < va + len; p += kPageSize) {
-    if (const uint64_t* pte = mapped_pte(p)) std::memset(phys(*pte & kPteFrame), 0, kPageSize);
-  }
+  for_each_table(va, len, false, [&](uint64_t, uint64_t* pte, uint64_t n) {
+    for (uint64_t i = 0; i < n; ++i) {
+      if (pte_mapped(pte[i])) std::memset(phys(pte[i] & kPteFrame), 0, kPageSize);
+    }
+    return true;
+  });
 }
 
 void mmap_area_init(uint64_t floor, uint64_t top) {

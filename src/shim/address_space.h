@@ -9,7 +9,30 @@
 
 #include <cstdint>
 
+#include "shim/layout.h"
+#include "shim/paging.h"
+
 namespace cloister::shim {
+
+inline constexpr uint64_t kTableSpan = uint64_t{2} << 20;  // what one page table covers
+
+// Visits [va, va+len) one page table at a time: `fn(va_of_first, pte, count)`
+// gets the entries of up to 512 consecutive pages, so a large range costs one
+// table walk per 2 MiB instead of one per page. A range with no table (and
+// `create` false) is skipped; returns false if a table could not be made.
+template <typename Fn>
+bool for_each_table(uint64_t va, uint64_t len, bool create, Fn fn) {
+  const uint64_t end = va + len;
+  for (uint64_t p = va; p < end;) {
+    const uint64_t table_end = (p & ~(kTableSpan - 1)) + kTableSpan;
+    const uint64_t stop = end < table_end ? end : table_end;
+    uint64_t* pte = user_pte(p, create);
+    if (pte == nullptr && create) return false;
+    if (pte != nullptr && !fn(p, pte, (stop - p) / kPageSize)) return true;
+    p = stop;
+  }
+  return true;
+}
 
 // Leaf flags for Linux PROT_* bits (PROT_NONE gives a non-present page that
 // keeps its frame). The caller has refused PROT_WRITE|PROT_EXEC.

@@ -44,8 +44,9 @@ _start:
         lea     __bss_start(%rip), %rdi
         lea     __bss_end(%rip), %rcx
         sub     %rdi, %rcx
+        shr     $3, %rcx                // shim.ld keeps .bss 8-byte aligned
         xor     %eax, %eax
-        rep stosb
+        rep stosq
         lea     boot_stack_top(%rip), %rsp
         mov     %r12, %rdi
         call    shim_main
@@ -57,13 +58,18 @@ _start:
 // AC. The Linux ABI preserves every register but RAX, RCX and R11, so the
 // argument registers are saved and restored around the C++ dispatcher (which
 // itself preserves the callee-saved ones), and nothing of the shim's leaks
-// back in a register.
-        .text
-        .globl syscall_entry
-syscall_entry:
-        mov     %rsp, user_rsp(%rip)
-        lea     boot_stack_top(%rip), %rsp
+// back in a register. RFLAGS on return is reduced to what ring 3 may hold
+// (never IOPL), whatever R11 says.
+//
+// Two ways in. The usual one is LSTAR. On KVM's PVM flavour (nested hosts
+// without VMX, where the guest's ring 0 is emulated) `syscall` from ring 3
+// jumps to LSTAR but stays in ring 3, so fetching syscall_entry faults; exc_14
+// recognises exactly that fault and comes in through syscall_from_fault,
+// which returns with iretq.
+        .macro syscall_dispatch_on_boot_stack
         push    user_rsp(%rip)
+        and     $0x240FD5, %r11         // CF PF AF ZF SF TF IF DF OF AC ID
+        or      $0x2, %r11
         push    %rcx
         push    %r11
         push    %r9
@@ -85,8 +91,28 @@ syscall_entry:
         pop     %r9
         pop     %r11
         pop     %rcx
+        .endm
+
+        .text
+        .globl syscall_entry
+syscall_entry:
+        mov     %rsp, user_rsp(%rip)
+        lea     boot_stack_top(%rip), %rsp
+        syscall_dispatch_on_boot_stack
         pop     %rsp
         sysretq
+
+// From exc_14, with the user's RSP already in user_rsp.
+syscall_from_fault:
+        lea     boot_stack_top(%rip), %rsp
+        syscall_dispatch_on_boot_stack
+        add     $8, %rsp        // the saved user RSP (still in user_rsp)
+        push    $0x1b
+        push    user_rsp(%rip)
+        push    %r11
+        push    $0x23
+        push    %rcx
+        iretq
 
 // enter_user(rip, rsp): the first entry to ring 3. RFLAGS = 0x2: interrupts
 // stay off in the keep (there are none to take), and every register starts at
@@ -147,7 +173,66 @@ exc_\n:
         exc_err   11
         exc_err   12
         exc_err   13
-        exc_err   14
+// #PF: a fetch of syscall_entry from ring 3 is a `syscall` on PVM (above).
+        .balign 16
+exc_14:
+        testb   $3, 16(%rsp)            // CS of the faulting code (error code at 0)
+        jz      1f
+        push    %rax
+        lea     syscall_entry(%rip), %rax
+        cmp     %rax, 16(%rsp)          // RIP, one slot further after the push
+        jne     2f
+        mov     40(%rsp), %rax          // the user's RSP
+        mov     %rax, user_rsp(%rip)
+        pop     %rax
+        jmp     syscall_from_fault
+2:      pop     %rax
+        // Any other fault from ring 3 may be the stack growing
+        // (stack_growth.cc): ask with every register saved, and resume the
+        // program if it was.
+        push    %rax
+        push    %rbx
+        push    %rcx
+        push    %rdx
+        push    %rsi
+        push    %rdi
+        push    %rbp
+        push    %r8
+        push    %r9
+        push    %r10
+        push    %r11
+        push    %r12
+        push    %r13
+        push    %r14
+        push    %r15
+        mov     %cr2, %rdi
+        mov     120(%rsp), %rsi         // the error code, above the 15 saved registers
+        mov     %rsp, %rbx
+        and     $-16, %rsp
+        cld
+        call    user_page_fault
+        mov     %rbx, %rsp
+        test    %al, %al
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rbp
+        pop     %rdi
+        pop     %rsi
+        pop     %rdx
+        pop     %rcx
+        pop     %rbx
+        pop     %rax
+        jz      1f
+        add     $8, %rsp                // the error code
+        iretq
+1:      push    $14
+        jmp     exception_common
         exc_noerr 15
         exc_noerr 16
         exc_err   17

@@ -12,6 +12,7 @@
 #include "shim/paging.h"
 #include "shim/panic.h"
 #include "shim/random.h"
+#include "shim/stack_growth.h"
 #include "shim/sys_memory.h"
 #include "shim/sys_process.h"
 #include "shim/user_access.h"
@@ -31,21 +32,84 @@ constexpr uint64_t kImageRegion = uint64_t{16} << 40;
 constexpr uint64_t kBrkArea = uint64_t{64} << 30;
 constexpr uint64_t kStackRegionTop = 0x7FF000000000;
 constexpr uint64_t kStackGap = uint64_t{1} << 30;
+// The rest of the stack's 8 MiB is mapped as it is touched (stack_growth.h).
+constexpr uint64_t kStackMappedAtStart = uint64_t{128} << 10;
 
 uint64_t random_below(uint64_t n) {
   return random_u64() % n;
 }
 
-// Copies the file bytes of `s` that fall in the page at image offset `page`.
-void fill_page(uint8_t* frame, const ElfSegment& s, uint64_t page, const uint8_t* file) {
-  const uint64_t from = s.vaddr > page ? s.vaddr : page;
-  const uint64_t file_end = s.vaddr + s.filesz;
-  const uint64_t to = file_end < page + kPageSize ? file_end : page + kPageSize;
-  if (from >= to) return;
-  std::memcpy(frame + (from - page), file + s.offset + (from - s.vaddr), to - from);
+// The file page holding image page `page` of segment `s` (vaddr and offset
+// are congruent modulo the page size; parse_elf checked).
+uint64_t file_page(const ElfSegment& s, uint64_t page) {
+  return page_down(s.offset) + (page - page_down(s.vaddr));
 }
 
-void load_segments(const ElfImage& image, const uint8_t* file, uint64_t base) {
+// The segment whose file bytes use file page `f`, if exactly one does; -1 if
+// none or several (a page shared by two segments is copied, since each gets
+// its own permissions and zeroed edges).
+int sole_user(const ElfImage& image, uint64_t f) {
+  int user = -1;
+  for (int i = 0; i < image.segment_count; ++i) {
+    const ElfSegment& s = image.segments[i];
+    if (s.filesz == 0) continue;
+    if (f >= page_down(s.offset) && f < page_up(s.offset + s.filesz)) {
+      if (user >= 0) return -1;
+      user = i;
+    }
+  }
+  return user;
+}
+
+// Makes the page at image offset `page` of segment `s` hold exactly the
+// segment's bytes (zero elsewhere): copies them into a fresh page, or, when
+// the file page belongs to this segment alone, keeps the file's own page and
+// zeroes its edges. Mapping file pages in place spares copying the program
+// (about 1.5 MiB), which matters where the shim's ring 0 is emulated.
+uint64_t segment_frame(const ElfImage& image, int index, uint64_t page, uint64_t file_gpa) {
+  const ElfSegment& s = image.segments[index];
+  const uint64_t data_from = s.vaddr > page ? s.vaddr : page;
+  const uint64_t file_end = s.vaddr + s.filesz;
+  const uint64_t data_to = file_end < page + kPageSize ? file_end : page + kPageSize;
+  if (data_from < data_to && sole_user(image, file_page(s, page)) == index) {
+    const uint64_t frame = file_gpa + file_page(s, page);
+    uint8_t* bytes = phys(frame);
+    std::memset(bytes, 0, data_from - page);
+    std::memset(bytes + (data_to - page), 0, page + kPageSize - data_to);
+    return frame;
+  }
+  const uint64_t frame = page_alloc();
+  if (frame == 0) return 0;
+  if (data_from < data_to) {
+    std::memcpy(phys(frame) + (data_from - page), phys(file_gpa) + s.offset + (data_from - s.vaddr),
+                data_to - data_from);
+  }
+  return frame;
+}
+
+// The file pages of segment `index` that no other segment's file bytes touch
+// (in the usual layout, all but possibly its first and last page): those
+// are mapped in place without further checks.
+void private_file_pages(const ElfImage& image, int index, uint64_t* lo, uint64_t* hi) {
+  const ElfSegment& s = image.segments[index];
+  *lo = page_down(s.offset);
+  *hi = page_up(s.offset + s.filesz);
+  for (int j = 0; j < image.segment_count; ++j) {
+    const ElfSegment& o = image.segments[j];
+    if (j == index || o.filesz == 0) continue;
+    const uint64_t a = page_down(o.offset), b = page_up(o.offset + o.filesz);
+    if (b <= *lo || a >= *hi) continue;
+    if (a <= *lo) {
+      *lo = b < *hi ? b : *hi;
+    } else if (b >= *hi) {
+      *hi = a;
+    } else {
+      *hi = *lo;  // another segment inside this one: no fast path at all
+    }
+  }
+}
+
+void load_segments(const ElfImage& image, uint64_t file_gpa, uint64_t base) {
   for (int i = 0; i < image.segment_count; ++i) {
     const ElfSegment& s = image.segments[i];
     uint64_t prot = 0;
@@ -53,14 +117,43 @@ void load_segments(const ElfImage& image, const uint8_t* file, uint64_t base) {
     if (s.flags & kElfWrite) prot |= 2;  // PROT_WRITE
     if (s.flags & kElfExec) prot |= 4;   // PROT_EXEC
     const uint64_t flags = pte_flags_for_prot(prot);
-    for (uint64_t page = page_down(s.vaddr); page < s.vaddr + s.memsz; page += kPageSize) {
-      uint64_t* pte = user_pte(base + page, true);
-      const uint64_t frame = pte != nullptr ? page_alloc() : 0;
-      if (frame == 0) boot_failure("not enough guest memory to load the keep program");
-      fill_page(phys(frame), s, page, file);
-      *pte = frame | flags;
+    uint64_t lo, hi;
+    private_file_pages(image, i, &lo, &hi);
+    const uint64_t first = page_down(s.vaddr);
+    const uint64_t file_end = s.vaddr + s.filesz;
+    bool ok = for_each_table(
+        base + first, page_up(s.vaddr + s.memsz) - first, true,
+        [&](uint64_t va, uint64_t* pte, uint64_t n) {
+          for (uint64_t k = 0; k < n; ++k) {
+            const uint64_t page = va - base + k * kPageSize;
+            const uint64_t f = file_page(s, page);
+            uint64_t frame;
+            if (page >= s.vaddr && page + kPageSize <= file_end && f >= lo && f < hi) {
+              frame = file_gpa + f;  // whole page of this segment's bytes
+            } else {
+              frame = segment_frame(image, i, page, file_gpa);
+            }
+            if (frame == 0) return false;
+            pte[k] = frame | flags;
+          }
+          return true;
+        });
+    if (!ok || !range_fully_mapped(base + first, page_up(s.vaddr + s.memsz) - first)) {
+      boot_failure("not enough guest memory to load the keep program");
     }
   }
+}
+
+// The file pages after the last one any segment uses (section headers,
+// symbols) go back to the allocator, which zeroes them before reuse. (The
+// odd page shared by two segments, copied instead, is not worth tracking.)
+void free_file_tail(const ElfImage& image, uint64_t file_gpa, uint64_t file_size) {
+  uint64_t used = 0;
+  for (int i = 0; i < image.segment_count; ++i) {
+    const ElfSegment& s = image.segments[i];
+    if (s.filesz > 0 && page_up(s.offset + s.filesz) > used) used = page_up(s.offset + s.filesz);
+  }
+  page_alloc_add_dirty(file_gpa + used, file_gpa + page_up(file_size));
 }
 
 // The stack with argv = {"cloister-keep"}, no environment (the keep gets
@@ -100,27 +193,24 @@ uint64_t build_stack(const ElfImage& image, uint64_t base, uint64_t top) {
 }  // namespace
 
 void start_keep(const sallyport::boot::BootInfo& info) {
-  const uint8_t* file = phys(info.keep_elf_gpa);
   ElfImage image;
-  if (const char* error = parse_elf(file, info.keep_elf_size, &image)) boot_failure(error);
-
-  const uint64_t base = kImageRegion + (random_below(uint64_t{1} << 22) << 21);
-  load_segments(image, file, base);
-  // The file's pages are not needed any more; the allocator zeroes them
-  // before they are handed out again.
-  for (uint64_t gpa = info.keep_elf_gpa; gpa < info.keep_elf_gpa + info.keep_elf_size;
-       gpa += kPageSize) {
-    page_free(gpa);
+  if (const char* error = parse_elf(phys(info.keep_elf_gpa), info.keep_elf_size, &image)) {
+    boot_failure(error);
   }
+  const uint64_t base = kImageRegion + (random_below(uint64_t{1} << 22) << 21);
+  load_segments(image, info.keep_elf_gpa, base);
+  free_file_tail(image, info.keep_elf_gpa, info.keep_elf_size);
 
   const uint64_t brk_start = base + image.span + random_below(8192) * kPageSize;
   brk_init(brk_start, brk_start + kBrkArea);
 
   const uint64_t stack_top = kStackRegionTop - random_below(uint64_t{1} << 24) * kPageSize;
   const uint64_t stack_bottom = stack_top - kUserStackSize;
-  if (!map_zeroed(stack_bottom, kUserStackSize, pte_flags_for_prot(1 | 2))) {
+  if (!map_zeroed(stack_top - kStackMappedAtStart, kStackMappedAtStart,
+                  pte_flags_for_prot(1 | 2))) {
     boot_failure("not enough guest memory for the keep program's stack");
   }
+  stack_growth_init(stack_bottom, stack_top - kStackMappedAtStart);
   mmap_area_init(brk_start + kBrkArea,
                  stack_bottom - kStackGap - random_below(uint64_t{1} << 24) * kPageSize);
 

@@ -11,7 +11,7 @@ namespace {
 
 // Pages never handed out yet: [fresh_next, fresh_end). The host hands the
 // guest zeroed memory, so these need no clearing, which keeps start-up cheap
-// (the keep's 8 MiB stack and its image come from here).
+// (the keep's stack and heap come from here). They go first.
 constinit uint64_t fresh_next = 0;
 constinit uint64_t fresh_end = 0;
 // Pages given back: a stack linked through each page's first 8 bytes (read
@@ -19,6 +19,10 @@ constinit uint64_t fresh_end = 0;
 // zeroed before reuse.
 constinit uint64_t recycled_head = 0;
 constinit uint64_t recycled_count = 0;
+// A range of pages with old contents (the tail of the keep program's file),
+// zeroed as they are handed out.
+constinit uint64_t dirty_next = 0;
+constinit uint64_t dirty_end = 0;
 
 }  // namespace
 
@@ -28,18 +32,29 @@ void page_alloc_init(uint64_t first_gpa, uint64_t end_gpa) {
 }
 
 uint64_t page_alloc() {
-  if (recycled_head != 0) {
-    const uint64_t gpa = recycled_head;
-    uint8_t* page = phys(gpa);
-    std::memcpy(&recycled_head, page, sizeof(recycled_head));
-    --recycled_count;
-    std::memset(page, 0, kPageSize);
+  if (fresh_next < fresh_end) {
+    const uint64_t gpa = fresh_next;
+    fresh_next += kPageSize;
     return gpa;
   }
-  if (fresh_next >= fresh_end) return 0;
-  const uint64_t gpa = fresh_next;
-  fresh_next += kPageSize;
+  uint64_t gpa = 0;
+  if (recycled_head != 0) {
+    gpa = recycled_head;
+    std::memcpy(&recycled_head, phys(gpa), sizeof(recycled_head));
+    --recycled_count;
+  } else if (dirty_next < dirty_end) {
+    gpa = dirty_next;
+    dirty_next += kPageSize;
+  } else {
+    return 0;
+  }
+  std::memset(phys(gpa), 0, kPageSize);
   return gpa;
+}
+
+void page_alloc_add_dirty(uint64_t first_gpa, uint64_t end_gpa) {
+  dirty_next = page_up(first_gpa);
+  dirty_end = page_down(end_gpa);
 }
 
 void page_free(uint64_t gpa) {

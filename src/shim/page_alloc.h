@@ -14,6 +14,10 @@ void page_alloc_init(uint64_t first_gpa, uint64_t end_gpa);
 // (GPA 0 is never free: it is the unmapped page below BootInfo).
 uint64_t page_alloc();
 
+// Adds the pages of [first_gpa, end_gpa), whatever they hold, to be handed
+// out (zeroed) once the fresh ones are gone. One such range at a time.
+void page_alloc_add_dirty(uint64_t first_gpa, uint64_t end_gpa);
+
 // Returns a page; its contents may be anything (it is zeroed when reused).
 void page_free(uint64_t gpa);
 

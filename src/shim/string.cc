@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The C library functions the compiler may call in freestanding code. Written
-// with `rep movsb`/`rep stosb` (fast on every CPU with ERMSB, and not
-// something the compiler could turn back into a call to itself).
+// The C library functions the compiler may call in freestanding code. Bulk
+// work is done 8 bytes at a time with `rep movsq`/`rep stosq` and the rest
+// with the byte forms: fast on every CPU, never something the compiler could
+// turn back into a call to itself, and 8x fewer steps where the shim's ring 0
+// is emulated instruction by instruction (KVM's PVM flavour, docs/shim.md).
 #include <cstddef>
 #include <cstdint>
 
@@ -10,13 +12,24 @@ extern "C" {
 
 void* memcpy(void* dst, const void* src, size_t n) {
   void* d = dst;
-  asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+  size_t words = n / 8;
+  size_t bytes = n % 8;
+  asm volatile("rep movsq\n mov %3, %%rcx\n rep movsb"
+               : "+D"(d), "+S"(src), "+c"(words)
+               : "r"(bytes)
+               : "memory");
   return dst;
 }
 
 void* memset(void* dst, int c, size_t n) {
   void* d = dst;
-  asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+  const uint64_t pattern = 0x0101010101010101ull * static_cast<uint8_t>(c);
+  size_t words = n / 8;
+  size_t bytes = n % 8;
+  asm volatile("rep stosq\n mov %3, %%rcx\n rep stosb"
+               : "+D"(d), "+c"(words)
+               : "a"(pattern), "r"(bytes)
+               : "memory");
   return dst;
 }
 
