@@ -286,6 +286,136 @@ idt:
   sp_exit $0
 2: sp_exit $1
 
+#elif defined(GUEST_SYSCALL)
+  // Ring 3 and back into ring 0 through `syscall`, as the shim needs it.
+  // LSTAR points at a never-mapped address, so the entry is a page fault
+  // either way: on VMX, in ring 0 right after the syscall; under PVM's
+  // "native" mode (KVM without VT-x, this project's CI machine), a syscall
+  // from user mode jumps to LSTAR but stays in ring 3, and the fault then
+  // enters ring 0 through the IDT. Exit status: 64 + the ring the fault came
+  // from, after checking that the handler runs in ring 0 (MOV from CR0),
+  // RCX = the user's return address and R11 = the user's RFLAGS.
+  movabs $(KBASE + 0x300000), %rsp
+  lgdt sc_gdt_pointer(%rip)
+  lea 1f(%rip), %rax
+  pushq $0x10
+  pushq %rax
+  lretq
+1:
+  mov $0x18, %ax
+  mov %ax, %ss
+  mov %ax, %ds
+  mov %ax, %es
+  // The TSS (RSP0 for faults from ring 3) at GDT 0x38.
+  lea sc_tss(%rip), %rax
+  movabs $(KBASE + 0x340000), %rdx
+  mov %rdx, 4(%rax)
+  lea sc_gdt(%rip), %rsi
+  mov %rax, %rdx
+  movw $103, 0x38(%rsi)
+  mov %dx, 0x3a(%rsi)
+  shr $16, %rdx
+  mov %dl, 0x3c(%rsi)
+  movb $0x89, 0x3d(%rsi)
+  movb $0, 0x3e(%rsi)
+  mov %dh, 0x3f(%rsi)
+  shr $16, %rdx
+  mov %edx, 0x40(%rsi)
+  movl $0, 0x44(%rsi)
+  mov $0x38, %ax
+  ltr %ax
+  lea sc_idt(%rip), %rdi
+  lea sc_on_page_fault(%rip), %rax
+  mov $(14 * 16), %rcx
+  add %rdi, %rcx
+  mov %ax, 0(%rcx)
+  movw $0x10, 2(%rcx)
+  movw $0x8e00, 4(%rcx)
+  shr $16, %rax
+  mov %ax, 6(%rcx)
+  shr $16, %rax
+  mov %eax, 8(%rcx)
+  movl $0, 12(%rcx)
+  lidt sc_idt_pointer(%rip)
+  // Let ring 3 use the boot mapping: U bit on the PML4, PDPT and PD entries.
+  movabs $(KBASE + 0x2000 + 8 * 511), %rsi
+  orq $4, (%rsi)
+  movabs $(KBASE + 0x3000 + 8 * 510), %rsi
+  orq $4, (%rsi)
+  movabs $PAGE_DIR, %rsi
+  mov $32, %rcx
+2: orq $4, (%rsi)
+  add $8, %rsi
+  loop 2b
+  mov %cr3, %rax
+  mov %rax, %cr3
+  mov $0xc0000080, %ecx     // EFER.SCE
+  rdmsr
+  or $1, %eax
+  wrmsr
+  mov $0xc0000081, %ecx     // STAR: kernel CS 0x10 / SS 0x18, user 0x23 (CS 0x33, SS 0x2b)
+  xor %eax, %eax
+  mov $0x00230010, %edx
+  wrmsr
+  mov $0xc0000082, %ecx     // LSTAR: nothing is mapped at 0x1000
+  mov $0x1000, %eax
+  xor %edx, %edx
+  wrmsr
+  lea sc_user(%rip), %rax
+  movabs $(KBASE + 0x380000), %rcx
+  pushq $0x2b               // SS
+  pushq %rcx                // RSP
+  pushq $0x202              // RFLAGS
+  pushq $0x33               // CS
+  pushq %rax                // RIP
+  iretq
+sc_user:
+  syscall
+sc_user_return:
+  hlt
+// Frame: error code, RIP, CS, RFLAGS, RSP, SS.
+sc_on_page_fault:
+  mov %cr0, %rax            // #GP (a triple fault here) unless in ring 0
+  movabs $BLOCK, %rbx
+  mov %cr2, %rax
+  cmp $0x1000, %rax
+  jne 3f
+  lea sc_user_return(%rip), %rax
+  cmp %rax, %rcx
+  jne 3f
+  and $0xfff, %r11
+  cmp $0x202, %r11
+  jne 3f
+  mov 16(%rsp), %rax
+  and $3, %rax
+  add $64, %rax
+  sp_exit %rax
+3: sp_exit $100
+  .balign 16
+sc_gdt:
+  .quad 0
+  .quad 0x00af9a000000ffff  // 0x08: 64-bit ring-0 code (the entry CS)
+  .quad 0x00af9a000000ffff  // 0x10: 64-bit ring-0 code
+  .quad 0x00cf92000000ffff  // 0x18: ring-0 data
+  .quad 0x00cffa000000ffff  // 0x20: 32-bit ring-3 code
+  .quad 0x00cff2000000ffff  // 0x28: ring-3 data
+  .quad 0x00affa000000ffff  // 0x30: 64-bit ring-3 code
+  .quad 0, 0                // 0x38: the TSS
+sc_gdt_end:
+sc_gdt_pointer:
+  .word sc_gdt_end - sc_gdt - 1
+  .quad sc_gdt
+  .balign 16
+sc_idt_pointer:
+  .word 256 * 16 - 1
+  .quad sc_idt
+  .balign 16
+sc_tss:
+  .fill 104, 1, 0
+  .balign 16
+sc_idt:
+  .fill 256 * 16, 1, 0
+
 #else
 #error "define one GUEST_* macro"
 #endif
