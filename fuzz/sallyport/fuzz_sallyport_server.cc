@@ -46,10 +46,13 @@ using cloister::host::sallyport::Server;
 //   root/            granted as guest fds 3 (O_RDONLY) and 4 (O_PATH), rebuilt for every input:
 //     file.txt, dir/inner.txt, out -> ../outside.txt, out_dir -> ../outside_dir,
 //     abs -> <jail>/outside.txt, in -> file.txt
+//   ro/keep.txt      ro/ is granted read-only as guest fd 5: it must not change either
 struct Jail {
   fs::path dir;
   fs::path root;
+  fs::path ro;
   struct stat outside_stat {};
+  struct stat ro_stat {};
 
   Jail() {
     char tmpl[] = "/tmp/cloister-fuzz-sallyport-XXXXXX";
@@ -61,6 +64,7 @@ struct Jail {
       fs::remove_all(*to_remove, ec);
     });
     root = dir / "root";
+    ro = dir / "ro";
     std::ofstream(dir / "outside.txt") << "outside";
     fs::create_directory(dir / "outside_dir");
     if (::stat((dir / "outside.txt").c_str(), &outside_stat) != 0) std::abort();
@@ -76,9 +80,33 @@ struct Jail {
     fs::create_symlink("../outside_dir", root / "out_dir");
     fs::create_symlink(dir / "outside.txt", root / "abs");
     fs::create_symlink("file.txt", root / "in");
+    fs::remove_all(ro, ec);
+    fs::create_directory(ro);
+    std::ofstream(ro / "keep.txt") << "read only";
+    if (::stat((ro / "keep.txt").c_str(), &ro_stat) != 0) std::abort();
   }
 
-  // The jail outside root/ is exactly as created.
+  // The read-only grant is as reset_root made it (entries, content, times).
+  bool read_only_intact() const {
+    std::error_code ec;
+    size_t entries = 0;
+    for (const auto& e : fs::directory_iterator(ro, ec)) {
+      (void)e;
+      ++entries;
+    }
+    struct stat st;
+    if (entries != 1 || ::lstat((ro / "keep.txt").c_str(), &st) != 0) return false;
+    if (st.st_ino != ro_stat.st_ino || st.st_nlink != 1 || st.st_size != 9 ||
+        st.st_mtim.tv_nsec != ro_stat.st_mtim.tv_nsec ||
+        st.st_ctim.tv_nsec != ro_stat.st_ctim.tv_nsec) {
+      return false;
+    }
+    std::ifstream in(ro / "keep.txt");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text == "read only";
+  }
+
+  // The jail outside root/ and ro/ is exactly as created.
   bool intact() const {
     std::error_code ec;
     size_t entries = 0;
@@ -86,7 +114,7 @@ struct Jail {
       (void)e;
       ++entries;
     }
-    if (entries != 3 || !fs::is_empty(dir / "outside_dir", ec)) return false;
+    if (entries != 4 || !fs::is_empty(dir / "outside_dir", ec)) return false;
     struct stat st;
     if (::lstat((dir / "outside.txt").c_str(), &st) != 0) return false;
     if (st.st_size != 7 || st.st_nlink != 1 || st.st_ino != outside_stat.st_ino ||
@@ -144,6 +172,9 @@ constexpr const char* kStrings[] = {
     "dir/../..",
     "/",
     "in/",
+    "ro",
+    "keep.txt",
+    "ro/keep.txt",
 };
 constexpr uint64_t kStringArea = abi::kDataOffset + 8192;
 constexpr uint64_t kStringSlot = 32;
@@ -250,6 +281,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   install(2, open_or_die("/dev/null", O_RDWR));
   install(3, open_or_die(jail->root, O_RDONLY | O_DIRECTORY));
   install(4, open_or_die(jail->root, O_PATH | O_DIRECTORY));
+  if (!server.install(5, open_or_die(jail->ro, O_RDONLY | O_DIRECTORY),
+                      Server::Access::kReadOnly)) {
+    std::abort();
+  }
 
   // The block: zeros, the fuzzed start of the data area (length-prefixed,
   // in 8-byte units), the strings, and a 0xaa tail that a missing NUL runs
@@ -304,5 +339,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   if (!jail->intact()) broken("something outside the granted directory changed", 0, 0);
+  if (!jail->read_only_intact()) broken("something in the read-only grant changed", 0, 0);
   return 0;
 }

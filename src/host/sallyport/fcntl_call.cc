@@ -17,7 +17,7 @@ int64_t dup_fd(Call& c, int fd, bool cloexec) {
   if (!c.fds.has_free(min)) return -EMFILE;
   UniqueFd dup(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
   if (!dup) return neg_errno();
-  return c.fds.add(std::move(dup), cloexec, min);
+  return c.fds.add(std::move(dup), cloexec, c.fds.read_only(c.arg[0]), min);
 }
 
 int64_t set_status_flags(int fd, uint64_t arg) {

@@ -30,7 +30,7 @@ class FdTable {
   int host(uint64_t guest) const { return guest < kMaxFds ? entries_[guest].fd.get() : -1; }
 
   // Places a granted descriptor at a fixed number (the VMM, before start).
-  Result<void> install(int guest, UniqueFd fd);
+  Result<void> install(int guest, UniqueFd fd, bool read_only);
 
   // Whether some number >= min is free (checked before an accept, so that a
   // full table never swallows a connection).
@@ -38,7 +38,7 @@ class FdTable {
 
   // Takes `fd` at the lowest free number >= min (as Linux allocates) and
   // returns that number, or -EMFILE (then `fd` is closed).
-  int64_t add(UniqueFd fd, bool cloexec, uint64_t min = 0);
+  int64_t add(UniqueFd fd, bool cloexec, bool read_only, uint64_t min = 0);
 
   // Frees a number; false when it was not open.
   bool close(uint64_t guest);
@@ -50,10 +50,15 @@ class FdTable {
     if (guest < kMaxFds) entries_[guest].cloexec = on;
   }
 
+  // Whether the number is (derived from) a read-only grant: nothing may be
+  // changed through or beneath it.
+  bool read_only(uint64_t guest) const { return guest < kMaxFds && entries_[guest].read_only; }
+
  private:
   struct Entry {
     UniqueFd fd;
     bool cloexec = false;
+    bool read_only = false;
   };
   uint64_t lowest_free(uint64_t min) const;
 

@@ -38,13 +38,20 @@ constexpr uint64_t kModeMask = 0777;
 
 int64_t open_and_add(Call& c, int dirfd, const BlockString& path, uint64_t flags, uint64_t mode,
                      uint64_t resolve) {
+  // Beneath a read-only grant: reading and O_PATH only, nothing created or
+  // truncated; the new descriptor is read-only too.
+  const bool read_only = c.fds.read_only(c.arg[0]);
+  if (read_only) {
+    const bool writes = (flags & O_PATH) == 0 && (flags & O_ACCMODE) != O_RDONLY;
+    if (writes || (flags & (O_CREAT | O_TRUNC)) != 0) return -EROFS;
+  }
   // As Linux, a full table fails before anything is created.
   if (!c.fds.has_free()) return -EMFILE;
   const uint64_t host_flags = (flags & ~uint64_t{O_CLOEXEC}) | ((flags & O_PATH) ? 0 : O_NOCTTY);
   UniqueFd fd;
   const int64_t r = open_beneath(dirfd, path.text, host_flags, mode, resolve, &fd);
   if (r < 0) return r;
-  return c.fds.add(std::move(fd), (flags & O_CLOEXEC) != 0);
+  return c.fds.add(std::move(fd), (flags & O_CLOEXEC) != 0, read_only);
 }
 
 }  // namespace

@@ -37,6 +37,7 @@ int64_t sys_mkdirat(Call& c) {
   BlockString name;
   bool trailing;
   if (const int64_t e = read_name(c, 1, false, &name, &trailing)) return e;
+  if (c.fds.read_only(c.arg[0])) return -EROFS;
   // rwxrwxrwx at most (then the VMM's umask): no set-id or sticky bits.
   return reply_of(::mkdirat(dirfd, name.text, static_cast<mode_t>(c.arg[2] & 0777)));
 }
@@ -80,6 +81,7 @@ int64_t sys_unlinkat(Call& c) {
   BlockString name;
   bool trailing;
   if (const int64_t e = read_name(c, 1, false, &name, &trailing)) return e;
+  if (c.fds.read_only(c.arg[0])) return -EROFS;
   return reply_of(::unlinkat(dirfd, name.text, static_cast<int>(c.arg[2])));
 }
 
@@ -91,6 +93,7 @@ int64_t sys_renameat(Call& c) {
   bool trailing;
   if (const int64_t e = read_name(c, 1, false, &from, &trailing)) return e;
   if (const int64_t e = read_name(c, 3, false, &to, &trailing)) return e;
+  if (c.fds.read_only(c.arg[0]) || c.fds.read_only(c.arg[2])) return -EROFS;
   // rename never follows a final symlink, not even with a trailing slash.
   return reply_of(::renameat(olddir, from.text, newdir, to.text));
 }
@@ -115,6 +118,9 @@ int64_t sys_linkat(Call& c) {
     if (const int64_t e = resolve_follow(olddir, from.text, &target)) return e;
     return -EPERM;
   }
+  // Not from a read-only tree either: the new name would make the file
+  // writable through a read-write one.
+  if (c.fds.read_only(c.arg[0]) || c.fds.read_only(c.arg[2])) return -EROFS;
   return reply_of(::linkat(olddir, from.text, newdir, to.text, 0));
 }
 
@@ -128,6 +134,7 @@ int64_t sys_symlinkat(Call& c) {
   BlockString name;
   bool trailing;
   if (const int64_t e = read_name(c, 2, false, &name, &trailing)) return e;
+  if (c.fds.read_only(c.arg[1])) return -EROFS;
   return reply_of(::symlinkat(target.text, dirfd, name.text));
 }
 
@@ -157,6 +164,7 @@ int64_t sys_utimensat(Call& c) {
   if (dirfd < 0) return -EBADF;
   const uint64_t flags = c.arg[3];
   if ((flags & ~uint64_t{AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH}) != 0) return -EINVAL;
+  if (c.fds.read_only(c.arg[0])) return -EROFS;
   struct timespec times[2];
   const struct timespec* times_arg = nullptr;  // kNull: both set to now
   if (c.arg[2] != kNull) {

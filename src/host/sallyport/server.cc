@@ -121,8 +121,8 @@ Server::Server(int log_fd) : impl_(std::make_unique<Impl>()) {
 
 Server::~Server() = default;
 
-Result<void> Server::install(int guest_fd, UniqueFd host_fd) {
-  return impl_->fds.install(guest_fd, std::move(host_fd));
+Result<void> Server::install(int guest_fd, UniqueFd host_fd, Access access) {
+  return impl_->fds.install(guest_fd, std::move(host_fd), access == Access::kReadOnly);
 }
 
 void Server::set_reply_hook(std::function<void(uint8_t* block)> hook) {

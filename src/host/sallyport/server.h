@@ -26,16 +26,21 @@ using cloister::sallyport::kBlockSize;
 class FdTable;
 
 // How a request ended for the VMM.
-struct Continue {};  // reply written; resume the vCPU
+// The reply is written; resume the vCPU.
+struct Continue {};
+// kOpExit: the keep exited with this status.
 struct Exit {
   int status;
-};              // kOpExit
-struct Fault {  // kOpFault
+};
+// kOpFault: a CPU exception the shim could not handle.
+struct Fault {
   uint64_t vector, error_code, rip, cr2, cs, rsp;
 };
+// kOpViolation: the shim caught the host breaking the protocol; the text is
+// already sanitised (printable ASCII, at most kMaxMessage source bytes).
 struct Violation {
   std::string text;
-};  // kOpViolation (already sanitised)
+};
 using Outcome = std::variant<Continue, Exit, Fault, Violation>;
 
 class Server {
@@ -47,7 +52,13 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Installs a granted descriptor at guest number `guest_fd` before start.
-  Result<void> install(int guest_fd, UniqueFd host_fd);
+  // A kReadOnly grant (a directory Cloister.toml grants with mode "ro") is
+  // enforced here, whatever the keep does: nothing beneath it can be
+  // created, removed, renamed, linked, opened for writing or have its times
+  // changed (EROFS), and every descriptor derived from it (open, dup) is
+  // read-only too.
+  enum class Access { kReadWrite, kReadOnly };
+  Result<void> install(int guest_fd, UniqueFd host_fd, Access access = Access::kReadWrite);
 
   // Handles the request in `block` (the host's mapping of the kBlockSize
   // bytes). Never trusts anything in it.

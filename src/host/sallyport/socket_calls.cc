@@ -162,7 +162,7 @@ int64_t sys_accept4(Call& c) {
                           SOCK_CLOEXEC | static_cast<int>(flags & SOCK_NONBLOCK)));
   if (!conn) return neg_errno();
   if (want_addr) write_addr_out(c, c.arg[1], c.arg[2], given, sa, len);
-  return c.fds.add(std::move(conn), (flags & SOCK_CLOEXEC) != 0);
+  return c.fds.add(std::move(conn), (flags & SOCK_CLOEXEC) != 0, false);
 }
 
 }  // namespace cloister::host::sallyport
