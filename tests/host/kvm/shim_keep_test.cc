@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The real thing: the embedded shim boots the keep program (or a small
+// static test program) through run_kvm. Skips, with the reason, where kvm
+// cannot be used or the wasm test programs could not be built.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "config/keep_config.h"
+#include "host/kvm/kvm_backend.h"
+#include "host/kvm/shim_image.h"
+#include "host/kvm/vmm.h"
+#include "host/workload.h"
+
+namespace cloister::host {
+namespace {
+
+const std::string kKeepProgram = std::string(CLOISTER_BINARY_DIR) + "/cloister-keep";
+const std::string kPrograms = std::string(CLOISTER_BINARY_DIR) + "/tests/e2e/programs/";
+
+std::string drain(int fd) {
+  ::fcntl(fd, F_SETFL, O_NONBLOCK);
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+struct KeepRun {
+  Result<int> status = fail("not run");
+  std::string out, err;
+  kvm::VmTimings timings;
+};
+
+class ShimKeepTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto usable = kvm_usable();
+    if (!usable) GTEST_SKIP() << "kvm backend not usable here: " << usable.error().message();
+  }
+
+  KeepRun run(const std::string& keep_program, Workload workload) {
+    KeepRun r;
+    int in[2], out[2], err[2];
+    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
+        ::pipe2(err, O_CLOEXEC) != 0) {
+      r.status = fail("pipe2 failed");
+      return r;
+    }
+    ::close(in[1]);  // the keep's stdin is at its end
+    KvmOptions options;
+    options.stdio[0] = in[0];
+    options.stdio[1] = out[1];
+    options.stdio[2] = err[1];
+    r.status =
+        kvm::run_vm(kvm::embedded_shim(), keep_program, std::move(workload), options, &r.timings);
+    ::close(in[0]);
+    ::close(out[1]);
+    ::close(err[1]);
+    r.out = drain(out[0]);
+    r.err = drain(err[0]);
+    ::close(out[0]);
+    ::close(err[0]);
+    return r;
+  }
+
+  KeepRun run_module(const std::string& name, const std::vector<std::string>& args) {
+    const std::string module = kPrograms + name + ".wasm";
+    auto workload = prepare_workload(module, config::default_config(), args);
+    EXPECT_TRUE(workload) << workload.error().message();
+    return run(kKeepProgram, std::move(*workload));
+  }
+};
+
+// The keep program must be the static one (sanitizer builds link it
+// dynamically) and the e2e module must have been built.
+#define SKIP_WITHOUT(module)                                                               \
+  do {                                                                                     \
+    if (auto keep = check_keep_program(kKeepProgram); !keep) {                             \
+      GTEST_SKIP() << keep.error().message();                                              \
+    }                                                                                      \
+    if (!std::filesystem::exists(kPrograms + module)) {                                    \
+      GTEST_SKIP() << kPrograms + module << " was not built (no wasm32-wasi C toolchain)"; \
+    }                                                                                      \
+  } while (0)
+
+TEST_F(ShimKeepTest, WorkloadRunsWithItsArgumentsAndExitCode) {
+  SKIP_WITHOUT("show_args.wasm");
+  KeepRun r = run_module("show_args", {"7", "two words"});
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 7) << r.err;
+  EXPECT_EQ(r.out, "argv[0]=" + kPrograms + "show_args.wasm\nargv[1]=7\nargv[2]=two words\n");
+  std::printf("kvm keep: first doorbell %.2f ms, show_args done %.2f ms, %llu doorbells\n",
+              r.timings.first_doorbell_ns / 1e6, r.timings.end_ns / 1e6,
+              static_cast<unsigned long long>(r.timings.doorbells));
+}
+
+TEST_F(ShimKeepTest, TrapEndsWith134AsOnNil) {
+  SKIP_WITHOUT("trap.wasm");
+  KeepRun r = run_module("trap", {});
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 134) << r.err;
+}
+
+// The guest-fault test of issue 5: a keep program that writes to an address
+// nothing maps ends with the diagnostic (vector 14, RIP, address), not a
+// hang.
+TEST_F(ShimKeepTest, UnmappedAccessInTheKeepEndsWithTheDiagnostic) {
+  Workload w;
+  w.launch.module_name = "unused.wasm";
+  KeepRun r = run(std::string(KVM_GUEST_DIR) + "/fault_program", std::move(w));
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, kExitKeepFault);
+  EXPECT_TRUE(std::regex_search(
+      r.err,
+      std::regex("cloister: keep fault: page fault \\(#PF\\) \\(vector 14\\) at rip "
+                 "0x[0-9a-f]+, address 0xdead0000 \\(error code 0x[0-9a-f]*[67], ring 3\\)\n")))
+      << r.err;
+}
+
+}  // namespace
+}  // namespace cloister::host
