@@ -62,11 +62,19 @@ bool range_fully_mapped(uint64_t va, uint64_t len) {
 bool map_zeroed(uint64_t va, uint64_t len, uint64_t flags) {
   uint64_t done = 0;
   bool ok = for_each_table(va, len, true, [&](uint64_t, uint64_t* pte, uint64_t n) {
-    for (uint64_t i = 0; i < n; ++i) {
-      const uint64_t frame = page_alloc();
-      if (frame == 0) return false;
-      pte[i] = frame | flags;
-      done += kPageSize;
+    for (uint64_t i = 0; i < n;) {
+      uint64_t first;
+      const uint64_t got = page_alloc_fresh_run(n - i, &first);
+      if (got == 0) {  // no fresh pages left: one recycled (zeroed) page
+        const uint64_t frame = page_alloc();
+        if (frame == 0) return false;
+        pte[i++] = frame | flags;
+        done += kPageSize;
+        continue;
+      }
+      for (uint64_t k = 0; k < got; ++k) pte[i + k] = (first + k * kPageSize) | flags;
+      i += got;
+      done += got * kPageSize;
     }
     return true;
   });
@@ -78,27 +86,37 @@ bool map_zeroed(uint64_t va, uint64_t len, uint64_t flags) {
 }
 
 void unmap_range(uint64_t va, uint64_t len) {
-  for_each_table(va, len, false, [&](uint64_t p, uint64_t* pte, uint64_t n) {
+  // Frames handed out together usually come back together: give them back
+  // as runs.
+  uint64_t run_start = 0, run_end = 0;
+  for_each_table(va, len, false, [&](uint64_t, uint64_t* pte, uint64_t n) {
     for (uint64_t i = 0; i < n; ++i) {
       if (!pte_mapped(pte[i])) continue;
       const uint64_t frame = pte[i] & kPteFrame;
       pte[i] = 0;
-      flush_page(p + i * kPageSize);
-      page_free(frame);
+      if (frame == run_end) {
+        run_end += kPageSize;
+      } else {
+        page_free_run(run_start, run_end);
+        run_start = frame;
+        run_end = frame + kPageSize;
+      }
     }
     return true;
   });
+  page_free_run(run_start, run_end);
+  flush_user_range(va, len);
 }
 
 void protect_range(uint64_t va, uint64_t len, uint64_t flags) {
-  for_each_table(va, len, false, [&](uint64_t p, uint64_t* pte, uint64_t n) {
+  for_each_table(va, len, false, [&](uint64_t, uint64_t* pte, uint64_t n) {
     for (uint64_t i = 0; i < n; ++i) {
       if (!pte_mapped(pte[i])) continue;
       pte[i] = (pte[i] & kPteFrame) | flags;
-      flush_page(p + i * kPageSize);
     }
     return true;
   });
+  flush_user_range(va, len);
 }
 
 bool move_range(uint64_t from, uint64_t to, uint64_t len) {
@@ -113,10 +131,10 @@ bool move_range(uint64_t from, uint64_t to, uint64_t len) {
       const uint64_t va = p + i * kPageSize;
       *user_pte(to + (va - from), false) = pte[i];
       pte[i] = 0;
-      flush_page(va);
     }
     return true;
   });
+  flush_user_range(from, len);
   return true;
 }
 

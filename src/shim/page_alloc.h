@@ -18,6 +18,13 @@ uint64_t page_alloc();
 // out (zeroed) once the fresh ones are gone. One such range at a time.
 void page_alloc_add_dirty(uint64_t first_gpa, uint64_t end_gpa);
 
+// Up to `max` consecutive fresh (known zero) pages: returns how many, the
+// first in *out_first. 0 when the fresh pages are gone (use page_alloc).
+uint64_t page_alloc_fresh_run(uint64_t max, uint64_t* out_first);
+
+// Returns the pages [first, end); their contents may be anything.
+void page_free_run(uint64_t first, uint64_t end);
+
 // Returns a page; its contents may be anything (it is zeroed when reused).
 void page_free(uint64_t gpa);
 

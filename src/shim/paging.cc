@@ -104,8 +104,13 @@ uint64_t* user_pte(uint64_t va, bool create) {
   return leaf(va, kPtePresent | kPteWrite | kPteUser, create);
 }
 
-void flush_page(uint64_t va) {
-  x86::invlpg(va);
+void flush_user_range(uint64_t va, uint64_t len) {
+  constexpr uint64_t kInvlpgMax = 8;
+  if (len / kPageSize <= kInvlpgMax) {
+    for (uint64_t p = va; p < va + len; p += kPageSize) x86::invlpg(p);
+  } else {
+    x86::write_cr3(x86::read_cr3());
+  }
 }
 
 }  // namespace cloister::shim

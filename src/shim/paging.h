@@ -40,7 +40,11 @@ inline bool pte_mapped(uint64_t pte) {
   return (pte & (kPtePresent | kPteNoAccess)) != 0;
 }
 
-// Drops a stale translation after an entry changed (single vCPU: no shootdown).
-void flush_page(uint64_t va);
+// Drops stale translations after entries changed (single vCPU: no
+// shootdown): INVLPG per page for a few pages, else one CR3 reload (user
+// pages are not global, so it drops them all). Callers change a whole range
+// first and flush once: on KVM's PVM flavour every INVLPG is an emulated
+// shadow-page-table operation.
+void flush_user_range(uint64_t va, uint64_t len);
 
 }  // namespace cloister::shim
