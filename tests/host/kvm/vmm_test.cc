@@ -61,7 +61,7 @@ class VmmTest : public ::testing::Test {
 
   // Boots guest `name` (also passed as the keep program: any static ELF
   // will do) with pipes for stdio.
-  GuestRun run(const std::string& name, Workload workload = {}) {
+  GuestRun run(const std::string& name, Workload workload = {}, bool close_stdout_reader = false) {
     GuestRun r;
     auto shim = read_file(guest_path(name));
     if (!shim) {
@@ -75,10 +75,11 @@ class VmmTest : public ::testing::Test {
     options.stdio[1] = out.write.get();
     options.stdio[2] = err.write.get();
     workload.launch.module_name = "test.wasm";
+    if (close_stdout_reader) out.read.reset();
     r.status = run_vm(*shim, guest_path(name), std::move(workload), options, &r.timings);
     out.write.reset();
     err.write.reset();
-    r.out = drain(out.read.get());
+    if (out.read) r.out = drain(out.read.get());
     r.err = drain(err.read.get());
     return r;
   }
@@ -128,6 +129,14 @@ TEST_F(VmmTest, WriteToStdoutGoesThroughTheServer) {
   ASSERT_TRUE(r.status) << r.status.error().message();
   EXPECT_EQ(*r.status, 0);
   EXPECT_EQ(r.out, "sallyport works\n");
+}
+
+// As on nil (the keep program ignores SIGPIPE): a write to a pipe nobody
+// reads is EPIPE for the guest, and cloister lives on.
+TEST_F(VmmTest, WriteToAClosedPipeIsAnErrorNotASignal) {
+  GuestRun r = run("write", {}, /*close_stdout_reader=*/true);
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 1) << "the guest exits 1 when the write did not succeed";
 }
 
 TEST_F(VmmTest, ShimFaultReportIsPrintedExactly) {
