@@ -10,8 +10,10 @@
 // Stacks. The boot stack is also the syscall stack once the keep program runs
 // (one vCPU, one thread: nothing else can be on it). The page below it is left
 // unmapped by paging.cc, so an overflow faults (on the IST stack) rather than
-// corrupting .data.
-        .section .bss.stack, "aw", @nobits
+// corrupting .data. They live in .stack, after .bss, which _start does not
+// clear: a stack needs no zeroing, and every cleared byte is an emulated step
+// on KVM's PVM flavour.
+        .section .stack, "aw", @nobits
         .balign 4096
         .globl __stack_guard
 __stack_guard:
