@@ -64,8 +64,9 @@ class Block {
 
   // Copies the NUL-terminated string at off into out. Returns 0, EFAULT
   // (off outside the data area, or no NUL before the block ends) or
-  // ENAMETOOLONG (no NUL within kMaxString bytes). The NUL is looked for in
-  // the copy, so a concurrent change cannot make the string longer later.
+  // ENAMETOOLONG (no NUL within kMaxString bytes). The copy is terminated
+  // and measured by the host, so a concurrent change cannot make the string
+  // longer after the check.
   int read_string(uint64_t off, BlockString* out) const;
 
   uint8_t* base() const { return base_; }
