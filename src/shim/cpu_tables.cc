@@ -66,7 +66,7 @@ uint8_t ist_for(unsigned vector) {
 
 // NMI and #MC get a small stack of their own (they are fatal too; they only
 // must not share a frame with a fault being reported).
-constinit uint8_t nmi_stack[4096] alignas(16) = {};
+alignas(16) constinit uint8_t nmi_stack[4096] = {};
 
 }  // namespace
 
