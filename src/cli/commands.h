@@ -11,5 +11,6 @@ namespace cloister::cli {
 void register_attest_commands(CLI::App& app, int* exit_code);
 void register_config_commands(CLI::App& app, int* exit_code);
 void register_run_command(CLI::App& app, int* exit_code);
+void register_platform_commands(CLI::App& app, int* exit_code);
 
 }  // namespace cloister::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   cloister::cli::register_run_command(app, &exit_code);
   cloister::cli::register_attest_commands(app, &exit_code);
   cloister::cli::register_config_commands(app, &exit_code);
+  cloister::cli::register_platform_commands(app, &exit_code);
 
   try {
     app.parse(argc, argv);

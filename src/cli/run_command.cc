@@ -7,9 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/backend_choice.h"
 #include "cli/commands.h"
 #include "config/keep_config.h"
+#include "config/memory_size.h"
 #include "host/keep_program.h"
+#include "host/kvm/kvm_backend.h"
 #include "host/nil_backend.h"
 #include "host/workload.h"
 #include "keep/keep_runner.h"
@@ -36,13 +39,28 @@ int run(const RunOptions& o) {
     if (!loaded) return fail_with(loaded.error());
     cfg = std::move(*loaded);
   }
-  // Today nil is the only backend, so `auto` picks it.
-  if (o.verbose) std::fprintf(stderr, "cloister: backend nil (a plain process, no isolation)\n");
+  auto backend = choose_backend(o.backend, cfg.keep.require_confidential);
+  if (!backend) return fail_with(backend.error());
+  if (o.verbose) {
+    if (*backend == "kvm") {
+      std::fprintf(stderr, "cloister: backend kvm (a micro-VM with %s of memory; isolated, not "
+                   "confidential)\n", config::format_memory_size(cfg.keep.memory).c_str());
+    } else {
+      std::fprintf(stderr, "cloister: backend nil (a plain process, no isolation)\n");
+    }
+  }
   auto keep_program = host::find_keep_program();
   if (!keep_program) return fail_with(keep_program.error());
   auto workload = host::prepare_workload(o.module, cfg, o.args);
   if (!workload) return fail_with(workload.error());
-  auto status = host::run_nil(*keep_program, std::move(*workload));
+  Result<int> status = 0;
+  if (*backend == "kvm") {
+    host::KvmOptions options;
+    options.memory_bytes = cfg.keep.memory;
+    status = host::run_kvm(*keep_program, std::move(*workload), options);
+  } else {
+    status = host::run_nil(*keep_program, std::move(*workload));
+  }
   if (!status) return fail_with(status.error());
   return *status;
 }
@@ -53,8 +71,10 @@ void register_run_command(CLI::App& app, int* exit_code) {
   auto opts = std::make_shared<RunOptions>();
   CLI::App* run_cmd = app.add_subcommand(
       "run", "Run a WebAssembly (WASI preview 1) module in a keep; exits with its exit code");
-  run_cmd->add_option("--backend", opts->backend, "Where the keep runs")
-      ->check(CLI::IsMember({"nil", "auto"}))
+  run_cmd->add_option("--backend", opts->backend,
+                      "Where the keep runs: kvm (a micro-VM), nil (a plain process), or auto "
+                      "(the most isolating one this machine offers; see `cloister platform info`)")
+      ->check(CLI::IsMember({"nil", "kvm", "auto"}))
       ->default_str("auto");
   run_cmd->add_option("-c,--config", opts->config_path,
                       "Cloister.toml granting arguments, environment, files and sockets "

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -35,9 +36,22 @@ inline std::filesystem::path cloister_binary() {
   return std::filesystem::path(CLOISTER_BINARY_DIR) / "cloister";
 }
 
+// With CLOISTER_TEST_BACKEND set (ctest runs some suites once per backend),
+// `run` commands that name no backend get `--backend <it>`.
+inline std::vector<std::string> with_test_backend(std::vector<std::string> args) {
+  const char* backend = std::getenv("CLOISTER_TEST_BACKEND");
+  if (backend == nullptr || args.empty() || args[0] != "run") return args;
+  for (const auto& a : args) {
+    if (a == "--backend") return args;
+  }
+  args.insert(args.begin() + 1, {"--backend", backend});
+  return args;
+}
+
 // Runs build/cloister with `stdin_path` as its standard input ("" = inherit).
-inline RunResult run_cloister_with_stdin(const std::vector<std::string>& args,
+inline RunResult run_cloister_with_stdin(std::vector<std::string> args,
                                          const std::filesystem::path& stdin_path) {
+  args = with_test_backend(std::move(args));
   static int counter = 0;
   const auto err_path =
       std::filesystem::temp_directory_path() /
@@ -89,7 +103,8 @@ class BackgroundCloister {
     out_path_ = base + ".out";
     err_path_ = base + ".err";
     std::vector<std::string> argv = {cloister_binary().string()};
-    argv.insert(argv.end(), args.begin(), args.end());
+    const std::vector<std::string> with_backend = with_test_backend(args);
+    argv.insert(argv.end(), with_backend.begin(), with_backend.end());
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);

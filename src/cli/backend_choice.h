@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Choosing the backend for `cloister run`: what --backend asked for, what
+// the machine offers (host/platform.h) and what Cloister.toml requires.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "host/platform.h"
+
+namespace cloister::cli {
+
+// Every backend as judged on this machine, with the kvm backend's own checks
+// (device, API, a static keep program) included.
+std::vector<host::BackendStatus> probe_backends();
+
+// `requested` is "nil", "kvm" or "auto". Fails, saying why, when the chosen
+// backend cannot run here or is not confidential while `require_confidential`.
+Result<std::string> choose_backend(const std::string& requested, bool require_confidential);
+
+}  // namespace cloister::cli
