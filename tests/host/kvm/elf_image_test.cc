@@ -107,35 +107,30 @@ TEST(ElfImageTest, DynamicKeepProgramIsRefusedWithTheReason) {
 TEST(ShimPlacementTest, SegmentsMustLieInTheShimRegionAtKernelBase) {
   auto memory = GuestMemory::create(32 << 20);
   ASSERT_TRUE(memory) << memory.error().message();
-  {
-    auto image =
-        parse_elf(make_elf(kShimVaddr, {{PT_LOAD, boot::kShimGpa, kShimVaddr, 16, 64}}), "s");
-    ASSERT_TRUE(image);
-    auto entry = load_shim(*memory, *image);
-    ASSERT_TRUE(entry) << entry.error().message();
-    EXPECT_EQ(*entry, kShimVaddr);
-    EXPECT_EQ(memory->base()[boot::kShimGpa], 0x90);
-  }
+  // Each file outlives its parsed image (the segments point into it).
+  auto load = [&](const std::vector<uint8_t>& file) -> Result<uint64_t> {
+    CLOISTER_TRY_ASSIGN(const ElfImage image, parse_elf(file, "s"));
+    return load_shim(*memory, image);
+  };
+  const auto good = make_elf(kShimVaddr, {{PT_LOAD, boot::kShimGpa, kShimVaddr, 16, 64}});
+  auto entry = load(good);
+  ASSERT_TRUE(entry) << entry.error().message();
+  EXPECT_EQ(*entry, kShimVaddr);
+  EXPECT_EQ(memory->base()[boot::kShimGpa], 0x90);
   // Below kShimGpa (over the sallyport block).
-  auto low = parse_elf(
-      make_elf(0, {{PT_LOAD, boot::kBlockGpa, boot::kKernelBase + boot::kBlockGpa, 16, 16}}), "s");
-  ASSERT_TRUE(low);
-  EXPECT_NE(load_shim(*memory, *low).error().message().find("outside"), std::string::npos);
+  const auto low =
+      make_elf(0, {{PT_LOAD, boot::kBlockGpa, boot::kKernelBase + boot::kBlockGpa, 16, 16}});
+  EXPECT_NE(load(low).error().message().find("outside"), std::string::npos);
   // Running into the keep program's place.
-  auto high = parse_elf(make_elf(kShimVaddr, {{PT_LOAD, boot::kShimGpa, kShimVaddr, 16,
-                                               boot::kShimEnd - boot::kShimGpa + 1}}),
-                        "s");
-  ASSERT_TRUE(high);
-  EXPECT_NE(load_shim(*memory, *high).error().message().find("outside"), std::string::npos);
+  const auto high = make_elf(
+      kShimVaddr, {{PT_LOAD, boot::kShimGpa, kShimVaddr, 16, boot::kShimEnd - boot::kShimGpa + 1}});
+  EXPECT_NE(load(high).error().message().find("outside"), std::string::npos);
   // Linked somewhere else than kKernelBase + physical.
-  auto moved = parse_elf(make_elf(0x400000, {{PT_LOAD, boot::kShimGpa, 0x400000, 16, 16}}), "s");
-  ASSERT_TRUE(moved);
-  EXPECT_NE(load_shim(*memory, *moved).error().message().find("linked at"), std::string::npos);
+  const auto moved = make_elf(0x400000, {{PT_LOAD, boot::kShimGpa, 0x400000, 16, 16}});
+  EXPECT_NE(load(moved).error().message().find("linked at"), std::string::npos);
   // Entry outside the loaded bytes.
-  auto lost =
-      parse_elf(make_elf(kShimVaddr + 100, {{PT_LOAD, boot::kShimGpa, kShimVaddr, 16, 16}}), "s");
-  ASSERT_TRUE(lost);
-  EXPECT_NE(load_shim(*memory, *lost).error().message().find("entry point"), std::string::npos);
+  const auto lost = make_elf(kShimVaddr + 100, {{PT_LOAD, boot::kShimGpa, kShimVaddr, 16, 16}});
+  EXPECT_NE(load(lost).error().message().find("entry point"), std::string::npos);
 }
 
 TEST(GuestMemoryTest, SizeIsA2MiBMultipleWithinBounds) {
