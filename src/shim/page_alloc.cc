@@ -63,6 +63,9 @@ uint64_t take_used_page() {
 void page_alloc_init(uint64_t first_gpa, uint64_t end_gpa) {
   fresh_next = page_up(first_gpa);
   fresh_end = page_down(end_gpa);
+  run_count = 0;
+  linked_head = linked_count = 0;
+  dirty_next = dirty_end = 0;
 }
 
 void page_alloc_add_dirty(uint64_t first_gpa, uint64_t end_gpa) {

@@ -3,6 +3,7 @@
 
 #include "shim/layout.h"
 #include "shim/page_alloc.h"
+#include "shim/page_tables.h"
 #include "shim/x86.h"
 
 // Section boundaries from shim.ld (virtual addresses).
@@ -15,48 +16,18 @@ namespace {
 using sallyport::boot::kKernelBase;
 
 constinit bool physmap_ready = false;
-constinit uint64_t pml4_gpa = 0;
-
-inline uint64_t* table(uint64_t gpa) {
-  return reinterpret_cast<uint64_t*>(phys(gpa));
-}
-
-inline unsigned index(uint64_t va, int level) {  // level 3 = PML4 .. 0 = PT
-  return static_cast<unsigned>((va >> (12 + 9 * level)) & 511);
-}
-
-// The next-level table under `entry`, made (with `flags`) if absent.
-uint64_t* next_table(uint64_t* entry, uint64_t flags, bool create) {
-  if ((*entry & kPtePresent) == 0) {
-    if (!create) return nullptr;
-    const uint64_t gpa = page_alloc();
-    if (gpa == 0) return nullptr;
-    *entry = gpa | flags;
-  }
-  return table(*entry & kPteFrame);
-}
-
-// The leaf slot for `va` under the current PML4, creating tables as needed.
-uint64_t* leaf(uint64_t va, uint64_t table_flags, bool create) {
-  uint64_t* t = table(pml4_gpa);
-  for (int level = 3; level > 0; --level) {
-    t = next_table(&t[index(va, level)], table_flags, create);
-    if (t == nullptr) return nullptr;
-  }
-  return &t[index(va, 0)];
-}
 
 // Maps every guest page at kPhysmapBase + gpa with 2 MiB pages: read/write,
 // never executable, so no guest data is ever run as shim code.
 bool map_physmap(uint64_t memory_size) {
-  uint64_t* pml4 = table(pml4_gpa);
-  uint64_t* pdpt = next_table(&pml4[index(kPhysmapBase, 3)], kPtePresent | kPteWrite, true);
+  uint64_t* pml4 = reinterpret_cast<uint64_t*>(phys(page_table_root()));
+  uint64_t* pdpt = next_table(&pml4[table_index(kPhysmapBase, 3)], kPtePresent | kPteWrite, true);
   if (pdpt == nullptr) return false;
   for (uint64_t gpa = 0; gpa < memory_size; gpa += uint64_t{2} << 20) {
     const uint64_t va = kPhysmapBase + gpa;
-    uint64_t* pd = next_table(&pdpt[index(va, 2)], kPtePresent | kPteWrite, true);
+    uint64_t* pd = next_table(&pdpt[table_index(va, 2)], kPtePresent | kPteWrite, true);
     if (pd == nullptr) return false;
-    pd[index(va, 1)] = gpa | kPtePresent | kPteWrite | kPteHuge | kPteGlobal | kPteNx;
+    pd[table_index(va, 1)] = gpa | kPtePresent | kPteWrite | kPteHuge | kPteGlobal | kPteNx;
   }
   return true;
 }
@@ -74,7 +45,7 @@ bool map_shim_image() {
     uint64_t flags = kPtePresent | kPteGlobal;
     if (va >= reinterpret_cast<uint64_t>(__text_end)) flags |= kPteNx;
     if (va >= reinterpret_cast<uint64_t>(__data_start)) flags |= kPteWrite;
-    uint64_t* pte = leaf(va, kPtePresent | kPteWrite, true);
+    uint64_t* pte = leaf_entry(va, kPtePresent | kPteWrite, true);
     if (pte == nullptr) return false;
     *pte = (va - kKernelBase) | flags;
   }
@@ -88,20 +59,15 @@ uint8_t* phys(uint64_t gpa) {
 }
 
 bool paging_init(uint64_t memory_size) {
-  pml4_gpa = page_alloc();
-  if (pml4_gpa == 0 || !map_physmap(memory_size) || !map_shim_image()) return false;
+  const uint64_t pml4_gpa = page_alloc();
+  if (pml4_gpa == 0) return false;
+  set_page_table_root(pml4_gpa);
+  if (!map_physmap(memory_size) || !map_shim_image()) return false;
   // NX bits in the new tables are reserved (a fault) until EFER.NXE is set;
   // cpu_init has set it.
   x86::write_cr3(pml4_gpa);
   physmap_ready = true;
   return true;
-}
-
-uint64_t* user_pte(uint64_t va, bool create) {
-  if (va >= kUserTop) return nullptr;
-  // Intermediate user tables allow everything; each leaf says what the page
-  // allows.
-  return leaf(va, kPtePresent | kPteWrite | kPteUser, create);
 }
 
 void flush_user_range(uint64_t va, uint64_t len) {
