@@ -18,12 +18,28 @@
 #include <gtest/gtest.h>
 
 #include "cli/cli_runner.h"
+#include "e2e/backends.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using cloister::testing::BackgroundCloister;
 using cloister::testing::run_cloister;
+
+// ctest runs this suite once per backend (CLOISTER_TEST_BACKEND); a backend
+// this machine cannot run skips every test, saying why.
+class BackendEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    const char* backend = std::getenv("CLOISTER_TEST_BACKEND");
+    if (backend == nullptr) return;
+    if (const std::string why = cloister::testing::backend_unavailable(backend); !why.empty()) {
+      GTEST_SKIP() << why;
+    }
+  }
+};
+[[maybe_unused]] const auto* const kBackendEnvironment =
+    ::testing::AddGlobalTestEnvironment(new BackendEnvironment);
 
 const fs::path kExamplesSrc = fs::path(CLOISTER_SOURCE_DIR) / "examples";
 const fs::path kExamplesBin = fs::path(CLOISTER_BINARY_DIR) / "examples";

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli/cli_runner.h"
+#include "e2e/backends.h"
 
 namespace cloister::testing {
 namespace {
@@ -55,13 +56,16 @@ fs::path program(const std::string& name) {
   return fs::path(CLOISTER_BINARY_DIR) / "tests" / "e2e" / "programs" / (name + ".wasm");
 }
 
-class RunTest : public ::testing::Test {
+// Every test runs on every backend (nil, kvm): a workload must not be able
+// to tell them apart, except by what isolation it gets.
+class RunTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
 #if !CLOISTER_E2E_PROGRAMS
     GTEST_SKIP() << "no wasm32-wasi C toolchain (apt install clang-16 lld-16 wasi-libc "
                     "libclang-rt-16-dev-wasm32): the test programs were not built";
 #endif
+    if (const std::string why = backend_unavailable(GetParam()); !why.empty()) GTEST_SKIP() << why;
     char tmpl[] = "/tmp/cloister-run-test-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
@@ -75,10 +79,24 @@ class RunTest : public ::testing::Test {
     std::ofstream(p) << text;
     return p;
   }
+  // `cloister run ...` on this test's backend.
+  std::vector<std::string> on_backend(std::vector<std::string> args) const {
+    if (!args.empty() && args[0] == "run") {
+      args.insert(args.begin() + 1, {"--backend", GetParam()});
+    }
+    return args;
+  }
+  RunResult run_cloister(const std::vector<std::string>& args) const {
+    return testing::run_cloister(on_backend(args));
+  }
+  RunResult run_cloister_with_stdin(const std::vector<std::string>& args,
+                                    const fs::path& in) const {
+    return testing::run_cloister_with_stdin(on_backend(args), in);
+  }
   fs::path dir_;
 };
 
-TEST_F(RunTest, ExitCodeArgumentsAndEnvironmentComeFromTheRequestOnly) {
+TEST_P(RunTest, ExitCodeArgumentsAndEnvironmentComeFromTheRequestOnly) {
   ::setenv("CLOISTER_HOST_SECRET", "must-not-leak", 1);
   const fs::path cfg = write("Cloister.toml",
                              "args = [\"7\", \"two words\"]\n"
@@ -94,13 +112,13 @@ TEST_F(RunTest, ExitCodeArgumentsAndEnvironmentComeFromTheRequestOnly) {
   EXPECT_EQ(r.err, "");
 }
 
-TEST_F(RunTest, WithoutAConfigTheModuleGetsStdioOnly) {
+TEST_P(RunTest, WithoutAConfigTheModuleGetsStdioOnly) {
   RunResult r = run_cloister({"run", program("show_args").string()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "argv[0]=" + program("show_args").string() + "\n");
 }
 
-TEST_F(RunTest, AFilesListIsDescribedByFdCountAndFdNames) {
+TEST_P(RunTest, AFilesListIsDescribedByFdCountAndFdNames) {
   std::filesystem::create_directory(dir_ / "data");
   const fs::path cfg = write("Cloister.toml",
                              "[env]\nA = \"1\"\n"
@@ -114,12 +132,12 @@ TEST_F(RunTest, AFilesListIsDescribedByFdCountAndFdNames) {
                        "\nenv A=1\nenv FD_COUNT=4\nenv FD_NAMES=null:stdout:log:/data\n");
 }
 
-TEST_F(RunTest, ExitCodesAboveTwoHundredFiftyFiveKeepTheirLowByte) {
+TEST_P(RunTest, ExitCodesAboveTwoHundredFiftyFiveKeepTheirLowByte) {
   RunResult r = run_cloister({"run", program("show_args").string(), "--", "300"});
   EXPECT_EQ(r.exit_code, 300 & 0xff);
 }
 
-TEST_F(RunTest, StdinAndStdoutAreTheUsersOwn) {
+TEST_P(RunTest, StdinAndStdoutAreTheUsersOwn) {
   const fs::path in = write("input.txt", std::string(100000, 'x') + "end\n");
   RunResult r = run_cloister_with_stdin({"run", program("cat").string()}, in);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -127,7 +145,7 @@ TEST_F(RunTest, StdinAndStdoutAreTheUsersOwn) {
   EXPECT_EQ(r.err, "100004 bytes\n");
 }
 
-TEST_F(RunTest, ATrapNamesTheFunctionAndOffsetAndExitsWith134) {
+TEST_P(RunTest, ATrapNamesTheFunctionAndOffsetAndExitsWith134) {
   RunResult r = run_cloister({"run", program("trap").string()});
   EXPECT_EQ(r.exit_code, 134);
   EXPECT_EQ(r.out, "before the trap\n");
@@ -135,13 +153,13 @@ TEST_F(RunTest, ATrapNamesTheFunctionAndOffsetAndExitsWith134) {
   EXPECT_TRUE(r.err.ends_with(": unreachable\n")) << r.err;
 }
 
-TEST_F(RunTest, EndlessRecursionIsACleanTrap) {
+TEST_P(RunTest, EndlessRecursionIsACleanTrap) {
   RunResult r = run_cloister({"run", program("stack_overflow").string()});
   EXPECT_EQ(r.exit_code, 134);
   EXPECT_NE(r.err.find("cloister: trap in "), std::string::npos) << r.err;
 }
 
-TEST_F(RunTest, MissingAndCorruptModulesAreRefusedWith125) {
+TEST_P(RunTest, MissingAndCorruptModulesAreRefusedWith125) {
   RunResult missing = run_cloister({"run", (dir_ / "nope.wasm").string()});
   EXPECT_EQ(missing.exit_code, 125);
   EXPECT_NE(missing.err.find("cannot read module"), std::string::npos) << missing.err;
@@ -162,7 +180,7 @@ TEST_F(RunTest, MissingAndCorruptModulesAreRefusedWith125) {
   EXPECT_NE(truncated.err.find("offset"), std::string::npos) << truncated.err;
 }
 
-TEST_F(RunTest, AModuleImportingSomethingElseIsALinkError) {
+TEST_P(RunTest, AModuleImportingSomethingElseIsALinkError) {
   // (module (import "env" "f" (func)) (memory (export "memory") 1)
   //         (func (export "_start")))
   const unsigned char wasm[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01,
@@ -179,7 +197,7 @@ TEST_F(RunTest, AModuleImportingSomethingElseIsALinkError) {
   EXPECT_NE(r.err.find("unknown import"), std::string::npos) << r.err;
 }
 
-TEST_F(RunTest, ConfigErrorsNameFileLineAndColumn) {
+TEST_P(RunTest, ConfigErrorsNameFileLineAndColumn) {
   const fs::path cfg = write("Cloister.toml", "args = [\"a\"]\n[[files]]\nkind = \"pipe\"\n");
   RunResult r = run_cloister({"run", "--config", cfg.string(), program("show_args").string()});
   EXPECT_EQ(r.exit_code, 125);
@@ -193,13 +211,13 @@ TEST_F(RunTest, ConfigErrorsNameFileLineAndColumn) {
   EXPECT_NE(missing.err.find("none.toml"), std::string::npos) << missing.err;
 }
 
-TEST_F(RunTest, UnknownBackendIsRefused) {
-  RunResult r = run_cloister({"run", "--backend", "sgx", program("show_args").string()});
+TEST_P(RunTest, UnknownBackendIsRefused) {
+  RunResult r = testing::run_cloister({"run", "--backend", "sgx", program("show_args").string()});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("sgx"), std::string::npos) << r.err;
 }
 
-TEST_F(RunTest, TheKeepProgramRefusesToBeStartedByHand) {
+TEST_P(RunTest, TheKeepProgramRefusesToBeStartedByHand) {
   const fs::path keep = fs::path(CLOISTER_BINARY_DIR) / "cloister-keep";
   const std::string cmd = shell_quote(keep.string()) + " something 2>/dev/null";
   const int status = std::system(cmd.c_str());
@@ -210,14 +228,15 @@ TEST_F(RunTest, TheKeepProgramRefusesToBeStartedByHand) {
 // Where `cloister` finds the keep program: beside itself, in an installed
 // tree's libexec/cloister/, or at $CLOISTER_KEEP; otherwise it says where it
 // looked.
-TEST_F(RunTest, FindsTheKeepProgramWhereverItIsInstalled) {
+TEST_P(RunTest, FindsTheKeepProgramWhereverItIsInstalled) {
   const fs::path build = CLOISTER_BINARY_DIR;
   fs::create_directories(dir_ / "bin");
   fs::create_directories(dir_ / "libexec" / "cloister");
   fs::copy_file(build / "cloister", dir_ / "bin" / "cloister");
   const auto run_copy = [&](const std::string& env) {
     const std::string cmd = env + " " + shell_quote((dir_ / "bin" / "cloister").string()) +
-                            " run " + shell_quote(program("show_args").string()) + " 2>" +
+                            " run --backend " + GetParam() + " " +
+                            shell_quote(program("show_args").string()) + " 2>" +
                             shell_quote((dir_ / "err.txt").string()) + " >/dev/null";
     const int status = std::system(cmd.c_str());
     std::ifstream err(dir_ / "err.txt");
@@ -248,8 +267,8 @@ pid_t keep_child_of(pid_t parent) {
   return child;
 }
 
-TEST_F(RunTest, StoppingCloisterStopsTheKeepToo) {
-  BackgroundCloister bg({"run", program("sleep_forever").string()});
+TEST_P(RunTest, StoppingCloisterStopsTheKeepToo) {
+  BackgroundCloister bg(on_backend({"run", program("sleep_forever").string()}));
   ASSERT_TRUE(bg.started());
   // Wait until the module runs (it has said so), not merely until the keep
   // process exists.
@@ -257,8 +276,11 @@ TEST_F(RunTest, StoppingCloisterStopsTheKeepToo) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_EQ(bg.out_so_far(), "ready\n");
-  const pid_t keep = keep_child_of(bg.pid());
-  ASSERT_GT(keep, 0) << "no keep process";
+  // A nil keep is a child process; a kvm keep is a VM inside `cloister`.
+  const pid_t keep = GetParam() == "nil" ? keep_child_of(bg.pid()) : 0;
+  if (GetParam() == "nil") {
+    ASSERT_GT(keep, 0) << "no keep process";
+  }
   // Only `cloister` is signalled, as `kill PID` would do.
   ASSERT_EQ(::kill(bg.pid(), SIGTERM), 0);
   for (int i = 0; i < 500 && bg.running(); ++i) {
@@ -269,7 +291,9 @@ TEST_F(RunTest, StoppingCloisterStopsTheKeepToo) {
   EXPECT_EQ(r.exit_code, 128 + SIGTERM) << r.err;
   EXPECT_EQ(r.out, "ready\n");
   // The keep is gone (cloister reaped it), not orphaned.
-  EXPECT_NE(::kill(keep, 0), 0);
+  if (keep > 0) {
+    EXPECT_NE(::kill(keep, 0), 0);
+  }
 }
 
 // The sandbox: a preopen "/" with symlinks pointing out of it.
@@ -299,7 +323,7 @@ class SandboxTest : public RunTest {
   fs::path root_;
 };
 
-TEST_F(SandboxTest, EveryEscapeAttemptFailsWithTheRightErrno) {
+TEST_P(SandboxTest, EveryEscapeAttemptFailsWithTheRightErrno) {
   RunResult r = run_mode("escape", "rw");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, SANDBOX_ESCAPE_EXPECTED) << r.err;
@@ -311,7 +335,7 @@ TEST_F(SandboxTest, EveryEscapeAttemptFailsWithTheRightErrno) {
   EXPECT_TRUE(fs::exists(root_ / "inside.txt"));
 }
 
-TEST_F(SandboxTest, AReadOnlyPreopenRefusesEveryWrite) {
+TEST_P(SandboxTest, AReadOnlyPreopenRefusesEveryWrite) {
   RunResult r = run_mode("readonly", "ro");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, SANDBOX_READONLY_EXPECTED) << r.err;
@@ -322,6 +346,10 @@ TEST_F(SandboxTest, AReadOnlyPreopenRefusesEveryWrite) {
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(content, "inside\n");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, RunTest, ::testing::ValuesIn(test_backends()), backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, SandboxTest, ::testing::ValuesIn(test_backends()),
+                         backend_name);
 
 }  // namespace
 }  // namespace cloister::testing
