@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The keep program's half of the address space, page by page. The page
-// tables are the only record of what is mapped (no VMA list to keep in
-// sync): anonymous private memory is all the shim offers, and every page is
-// backed by a frame as soon as it is mapped (no demand paging, so no page
-// fault is ever expected from ring 3).
+// The keep program's half of the address space. The page tables are the
+// only record of what is mapped (no VMA list to keep in sync): anonymous
+// private memory is all the shim offers, and every page is backed by a frame
+// as soon as it is mapped (no demand paging; only the stack grows on a fault,
+// stack_growth.h). Whole, aligned 2 MiB pieces of large mappings are 2 MiB
+// pages (page_tables.h); operations on part of one split it first.
 #pragma once
 
 #include <cstdint>

@@ -92,6 +92,15 @@ uint64_t page_alloc_fresh_run(uint64_t max, uint64_t* out_first) {
   return n;
 }
 
+uint64_t page_alloc_huge() {
+  constexpr uint64_t kHuge = uint64_t{2} << 20;
+  const uint64_t aligned = (fresh_next + kHuge - 1) & ~(kHuge - 1);
+  if (aligned < fresh_next || aligned > fresh_end || fresh_end - aligned < kHuge) return 0;
+  page_free_run(fresh_next, aligned);  // the pages skipped for alignment stay usable
+  fresh_next = aligned + kHuge;
+  return aligned;
+}
+
 void page_free_run(uint64_t first, uint64_t end) {
   if (first >= end) return;
   if (run_count > 0) {

@@ -22,6 +22,10 @@ void page_alloc_add_dirty(uint64_t first_gpa, uint64_t end_gpa);
 // first in *out_first. 0 when the fresh pages are gone (use page_alloc).
 uint64_t page_alloc_fresh_run(uint64_t max, uint64_t* out_first);
 
+// 2 MiB of fresh (known zero) pages, 2 MiB aligned, for a huge page; 0 when
+// the fresh pages cannot provide them (the caller falls back to 4 KiB pages).
+uint64_t page_alloc_huge();
+
 // Returns the pages [first, end); their contents may be anything.
 void page_free_run(uint64_t first, uint64_t end);
 

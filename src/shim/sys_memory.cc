@@ -6,6 +6,7 @@
 
 #include "shim/address_space.h"
 #include "shim/layout.h"
+#include "shim/page_tables.h"
 #include "shim/paging.h"
 
 namespace cloister::shim {
@@ -126,7 +127,9 @@ int64_t sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64
     return static_cast<int64_t>(old_addr);
   }
   // The new part gets the permissions of the mapping's last page.
-  const uint64_t flags_last = *user_pte(old_addr + old_size - kPageSize, false) & ~kPteFrame;
+  uint64_t last_entry = 0, unused_gpa;
+  user_lookup(old_addr + old_size - kPageSize, &last_entry, &unused_gpa);
+  const uint64_t flags_last = last_entry & ~kPteFrame & ~kPteHuge;
   const uint64_t grow = new_size - old_size;
   const uint64_t tail = old_addr + old_size;
   if (user_range_valid(tail, grow) && range_free(tail, grow)) {

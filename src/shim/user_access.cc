@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "shim/layout.h"
+#include "shim/page_tables.h"
 #include "shim/paging.h"
 
 namespace cloister::shim {
@@ -20,11 +21,11 @@ namespace {
 // The shim's pointer to user byte `va`, or null if the page does not allow
 // the access.
 uint8_t* user_byte(uint64_t va, bool write) {
-  const uint64_t* pte = user_pte(va, false);
-  if (pte == nullptr) return nullptr;
+  uint64_t entry, gpa;
+  if (!user_lookup(va, &entry, &gpa)) return nullptr;
   const uint64_t need = kPtePresent | kPteUser | (write ? kPteWrite : 0);
-  if ((*pte & need) != need) return nullptr;
-  return phys(*pte & kPteFrame) + (va & kPageMask);
+  if ((entry & need) != need) return nullptr;
+  return phys(gpa);
 }
 
 bool range_ok(uint64_t va, uint64_t n) {

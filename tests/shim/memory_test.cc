@@ -13,6 +13,7 @@
 #include "shim/address_space.h"
 #include "shim/layout.h"
 #include "shim/page_alloc.h"
+#include "shim/page_tables.h"
 #include "shim/paging.h"
 #include "shim/stack_growth.h"
 #include "shim/sys_memory.h"
@@ -233,6 +234,86 @@ TEST_F(SmallGuestTest, RunningOutOfPagesFailsCleanlyAndFreedPagesComeBackZeroed)
   ASSERT_GT(c, 0);
   EXPECT_TRUE(holds(static_cast<uint64_t>(c), 0, 40 * kPageSize));
   EXPECT_LT(pages_available(), before);
+}
+
+// Large mappings use 2 MiB pages for their whole, aligned 2 MiB pieces; every
+// operation that touches part of one splits it first and keeps the contents.
+class HugePageTest : public MemoryTest {
+ protected:
+  HugePageTest() : MemoryTest(16384) {}  // 64 MiB
+
+  bool huge_at(uint64_t va) {
+    uint64_t entry, gpa;
+    return user_lookup(va, &entry, &gpa) && (entry & kPteHuge) != 0;
+  }
+};
+
+TEST_F(HugePageTest, LargeMappingsUseHugePagesAndPartialChangesSplitThem) {
+  const uint64_t len = 3 * kHugePageSize + 2 * kPageSize;
+  const int64_t a = map(len);
+  ASSERT_GT(a, 0);
+  const auto va = static_cast<uint64_t>(a);
+  EXPECT_EQ(va % kHugePageSize, 0u);
+  EXPECT_TRUE(huge_at(va));
+  EXPECT_TRUE(huge_at(va + 2 * kHugePageSize + 5));
+  EXPECT_FALSE(huge_at(va + 3 * kHugePageSize));  // the 8 KiB tail: 4 KiB pages
+  EXPECT_TRUE(holds(va, 0, len));
+  ASSERT_TRUE(write(va, 0x61, len));
+  // munmap of one page inside a 2 MiB page.
+  EXPECT_EQ(sys_munmap(va + kHugePageSize + 3 * kPageSize, kPageSize), 0);
+  EXPECT_FALSE(huge_at(va + kHugePageSize));
+  EXPECT_FALSE(readable(va + kHugePageSize + 3 * kPageSize));
+  EXPECT_TRUE(holds(va + kHugePageSize, 0x61, 3 * kPageSize));
+  EXPECT_TRUE(holds(va + kHugePageSize + 4 * kPageSize, 0x61, kHugePageSize - 4 * kPageSize));
+  EXPECT_TRUE(huge_at(va));  // the others stay whole
+  // mprotect of part of one, and of a whole one.
+  EXPECT_EQ(sys_mprotect(va + 2 * kHugePageSize, kPageSize, PROT_READ), 0);
+  EXPECT_FALSE(write(va + 2 * kHugePageSize, 1, 1));
+  EXPECT_TRUE(write(va + 2 * kHugePageSize + kPageSize, 0x62, 1));
+  EXPECT_EQ(sys_mprotect(va, kHugePageSize, PROT_READ), 0);
+  EXPECT_TRUE(huge_at(va));
+  EXPECT_FALSE(write(va + 100, 1, 1));
+  EXPECT_TRUE(holds(va, 0x61, kHugePageSize));
+  // madvise(DONTNEED) on part of one zeroes only that part.
+  ASSERT_EQ(sys_mprotect(va, kHugePageSize, kRw), 0);
+  EXPECT_EQ(sys_madvise(va + kPageSize, kPageSize, MADV_DONTNEED), 0);
+  EXPECT_TRUE(holds(va, 0x61, kPageSize));
+  EXPECT_TRUE(holds(va + kPageSize, 0, kPageSize));
+  EXPECT_TRUE(holds(va + 2 * kPageSize, 0x61, kPageSize));
+}
+
+TEST_F(HugePageTest, MremapMovesHugePagesWholeWithTheirContents) {
+  const uint64_t len = 2 * kHugePageSize;
+  const auto va = static_cast<uint64_t>(map(len));
+  ASSERT_TRUE(write(va, 0x71, len));
+  // The area below is handed out next: block growing in place by mapping
+  // right after `va` first.
+  ASSERT_EQ(map(kPageSize, kRw, kAnon | MAP_FIXED, va + len), static_cast<int64_t>(va + len));
+  const int64_t moved = sys_mremap(va, len, 2 * len, MREMAP_MAYMOVE, 0);
+  ASSERT_GT(moved, 0);
+  const auto nv = static_cast<uint64_t>(moved);
+  EXPECT_NE(nv, va);
+  EXPECT_TRUE(huge_at(nv));
+  EXPECT_TRUE(huge_at(nv + kHugePageSize));
+  EXPECT_TRUE(holds(nv, 0x71, len));
+  EXPECT_TRUE(holds(nv + len, 0, len));
+  EXPECT_FALSE(readable(va));
+  EXPECT_FALSE(readable(va + kHugePageSize));
+}
+
+TEST_F(HugePageTest, UnmappingEverythingGivesEveryPageBack) {
+  const uint64_t before = pages_available();
+  const uint64_t len = 5 * kHugePageSize + 7 * kPageSize;
+  const auto va = static_cast<uint64_t>(map(len));
+  ASSERT_TRUE(write(va, 0x5, len));
+  EXPECT_LT(pages_available(), before - len / kPageSize + 1);
+  ASSERT_EQ(sys_munmap(va, len), 0);
+  EXPECT_FALSE(readable(va));
+  // Page tables made on the way (PDPT, PD) stay; everything else is back.
+  EXPECT_GE(pages_available(), before - 3);
+  // And is handed out again zeroed.
+  const auto again = static_cast<uint64_t>(map(len));
+  EXPECT_TRUE(holds(again, 0, len));
 }
 
 }  // namespace
