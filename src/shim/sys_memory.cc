@@ -15,6 +15,10 @@ namespace {
 constinit uint64_t brk_base = 0;
 constinit uint64_t brk_max = 0;
 constinit uint64_t brk_current = 0;
+// The end of what is mapped for the heap: at least page_up(brk_current). The
+// heap is mapped ahead up to the next 2 MiB boundary, so it grows in few
+// steps and its whole 2 MiB pieces become 2 MiB pages (page_tables.h).
+constinit uint64_t brk_mapped = 0;
 
 constexpr uint64_t kProtBits = PROT_READ | PROT_WRITE | PROT_EXEC;
 
@@ -36,6 +40,7 @@ int64_t check_prot(uint64_t prot) {
 
 void brk_init(uint64_t brk_start, uint64_t brk_limit) {
   brk_base = brk_current = brk_start;
+  brk_mapped = page_up(brk_start);
   brk_max = brk_limit;
 }
 
@@ -43,15 +48,27 @@ int64_t sys_brk(uint64_t addr) {
   // Linux's contract: the new break, or the old one when the request fails.
   const auto current = static_cast<int64_t>(brk_current);
   if (addr < brk_base || addr > brk_max) return current;
-  const uint64_t old_end = page_up(brk_current);
-  const uint64_t new_end = page_up(addr);
-  if (new_end > old_end) {
-    if (!range_free(old_end, new_end - old_end)) return current;
-    if (!map_zeroed(old_end, new_end - old_end, pte_flags_for_prot(PROT_READ | PROT_WRITE))) {
-      return current;
+  const uint64_t need = page_up(addr);
+  const uint64_t rw = pte_flags_for_prot(PROT_READ | PROT_WRITE);
+  if (need > brk_mapped) {
+    uint64_t ahead = (need + kHugePageSize - 1) & ~(kHugePageSize - 1);
+    if (ahead > page_up(brk_max)) ahead = page_up(brk_max);
+    // Something mapped in the way (MAP_FIXED) or memory short: try the
+    // exact size before failing.
+    if (!range_free(brk_mapped, ahead - brk_mapped) ||
+        !map_zeroed(brk_mapped, ahead - brk_mapped, rw)) {
+      ahead = need;
+      if (!range_free(brk_mapped, ahead - brk_mapped) ||
+          !map_zeroed(brk_mapped, ahead - brk_mapped, rw)) {
+        return current;
+      }
     }
-  } else if (new_end < old_end) {
-    unmap_range(new_end, old_end - new_end);
+    brk_mapped = ahead;
+  } else if (need < page_up(brk_current)) {
+    // glibc trims the heap and counts on memory it gets from brk later being
+    // zero (calloc), so what lies above the new break is unmapped, not kept.
+    unmap_range(need, brk_mapped - need);
+    brk_mapped = need;
   }
   brk_current = addr;
   return static_cast<int64_t>(addr);

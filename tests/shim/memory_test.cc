@@ -175,9 +175,14 @@ TEST_F(MemoryTest, BrkGrowsAndShrinksWithinItsArea) {
   EXPECT_EQ(sys_brk(kBrkStart + kPageSize), static_cast<int64_t>(kBrkStart + kPageSize));
   EXPECT_TRUE(holds(kBrkStart, 0x33, kPageSize));
   EXPECT_FALSE(readable(kBrkStart + kPageSize));
+  // Growing again gives zeroed memory where the old heap was (calloc
+  // relies on it).
+  EXPECT_EQ(sys_brk(up), static_cast<int64_t>(up));
+  EXPECT_TRUE(holds(kBrkStart, 0x33, kPageSize));
+  EXPECT_TRUE(holds(kBrkStart + kPageSize, 0, 2 * kPageSize));
   // Outside the area the break stays where it is.
-  EXPECT_EQ(sys_brk(kBrkStart - 1), static_cast<int64_t>(kBrkStart + kPageSize));
-  EXPECT_EQ(sys_brk(kBrkStart + (uint64_t{2} << 30)), static_cast<int64_t>(kBrkStart + kPageSize));
+  EXPECT_EQ(sys_brk(kBrkStart - 1), static_cast<int64_t>(up));
+  EXPECT_EQ(sys_brk(kBrkStart + (uint64_t{2} << 30)), static_cast<int64_t>(up));
 }
 
 TEST_F(MemoryTest, TheStackGrowsOnlyForMissingPagesInItsReserve) {
@@ -299,6 +304,25 @@ TEST_F(HugePageTest, MremapMovesHugePagesWholeWithTheirContents) {
   EXPECT_TRUE(holds(nv + len, 0, len));
   EXPECT_FALSE(readable(va));
   EXPECT_FALSE(readable(va + kHugePageSize));
+}
+
+TEST_F(HugePageTest, TheHeapGrowsIn2MiBPieces) {
+  const uint64_t start = 0x10000000 + 5 * kPageSize;
+  brk_init(start, start + (uint64_t{1} << 30));
+  ASSERT_EQ(sys_brk(start + 10), static_cast<int64_t>(start + 10));
+  EXPECT_TRUE(readable(start + kHugePageSize - 6 * kPageSize));  // mapped ahead to 2 MiB
+  const uint64_t big = start + 3 * kHugePageSize;
+  ASSERT_EQ(sys_brk(big), static_cast<int64_t>(big));
+  EXPECT_TRUE(huge_at(0x10000000 + kHugePageSize));
+  EXPECT_TRUE(huge_at(0x10000000 + 2 * kHugePageSize));
+  ASSERT_TRUE(write(start, 0x44, big - start));
+  // Shrinking into a 2 MiB page splits it; growing back gives zeroes.
+  const uint64_t low = start + kHugePageSize;
+  ASSERT_EQ(sys_brk(low), static_cast<int64_t>(low));
+  EXPECT_FALSE(readable(page_up(low)));
+  ASSERT_EQ(sys_brk(big), static_cast<int64_t>(big));
+  EXPECT_TRUE(holds(start, 0x44, low - start));
+  EXPECT_TRUE(holds(page_up(low), 0, big - page_up(low)));
 }
 
 TEST_F(HugePageTest, UnmappingEverythingGivesEveryPageBack) {
