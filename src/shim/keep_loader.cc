@@ -117,28 +117,43 @@ void load_segments(const ElfImage& image, uint64_t file_gpa, uint64_t base) {
     if (s.flags & kElfWrite) prot |= 2;  // PROT_WRITE
     if (s.flags & kElfExec) prot |= 4;   // PROT_EXEC
     const uint64_t flags = pte_flags_for_prot(prot);
+    // The pages that are whole file pages of this segment alone, mapped in
+    // place: file page = fbase + (page - pbase), so they form one range
+    // [fast_from, fast_to) whose frames are consecutive. The pages around it
+    // (edges, bss, shared file pages) go through segment_frame.
     uint64_t lo, hi;
     private_file_pages(image, i, &lo, &hi);
-    const uint64_t first = page_down(s.vaddr);
-    const uint64_t file_end = s.vaddr + s.filesz;
-    bool ok = for_each_table(
-        base + first, page_up(s.vaddr + s.memsz) - first, true,
-        [&](uint64_t va, uint64_t* pte, uint64_t n) {
-          for (uint64_t k = 0; k < n; ++k) {
-            const uint64_t page = va - base + k * kPageSize;
-            const uint64_t f = file_page(s, page);
-            uint64_t frame;
-            if (page >= s.vaddr && page + kPageSize <= file_end && f >= lo && f < hi) {
-              frame = file_gpa + f;  // whole page of this segment's bytes
-            } else {
-              frame = segment_frame(image, i, page, file_gpa);
+    const uint64_t pbase = page_down(s.vaddr), fbase = page_down(s.offset);
+    const uint64_t end = page_up(s.vaddr + s.memsz);
+    uint64_t fast_from = page_up(s.vaddr);
+    if (pbase + (lo - fbase) > fast_from) fast_from = pbase + (lo - fbase);
+    uint64_t fast_to = page_down(s.vaddr + s.filesz);
+    if (pbase + (hi - fbase) < fast_to) fast_to = pbase + (hi - fbase);
+    if (fast_to < fast_from) fast_to = fast_from;
+    bool ok = true;
+    const bool tables = for_each_table(
+        base + pbase, end - pbase, true, [&](uint64_t va, uint64_t* pte, uint64_t n) {
+          uint64_t page = va - base;
+          for (uint64_t k = 0; k < n; ++k, page += kPageSize) {
+            if (page >= fast_from && page < fast_to) {
+              // A run of in-place pages up to the range's
+              // or the table's end: consecutive frames.
+              uint64_t frame = file_gpa + fbase + (page - pbase);
+              for (; k < n && page < fast_to; ++k, page += kPageSize) {
+                pte[k] = frame | flags;
+                frame += kPageSize;
+              }
+              --k;
+              page -= kPageSize;
+              continue;
             }
-            if (frame == 0) return false;
+            const uint64_t frame = segment_frame(image, i, page, file_gpa);
+            if (frame == 0) return ok = false;
             pte[k] = frame | flags;
           }
           return true;
         });
-    if (!ok || !range_fully_mapped(base + first, page_up(s.vaddr + s.memsz) - first)) {
+    if (!tables || !ok) {
       boot_failure("not enough guest memory to load the keep program");
     }
   }

@@ -19,15 +19,21 @@ constinit bool physmap_ready = false;
 
 // Maps every guest page at kPhysmapBase + gpa with 2 MiB pages: read/write,
 // never executable, so no guest data is ever run as shim code.
+// (Both loops below fill whole tables with one walk each: where ring 0 is
+// emulated, KVM's PVM flavour, every instruction of the boot counts.)
 bool map_physmap(uint64_t memory_size) {
   uint64_t* pml4 = reinterpret_cast<uint64_t*>(phys(page_table_root()));
   uint64_t* pdpt = next_table(&pml4[table_index(kPhysmapBase, 3)], kPtePresent | kPteWrite, true);
   if (pdpt == nullptr) return false;
-  for (uint64_t gpa = 0; gpa < memory_size; gpa += uint64_t{2} << 20) {
-    const uint64_t va = kPhysmapBase + gpa;
-    uint64_t* pd = next_table(&pdpt[table_index(va, 2)], kPtePresent | kPteWrite, true);
+  constexpr uint64_t kHuge = uint64_t{2} << 20, kPerTable = 512;
+  const uint64_t flags = kPtePresent | kPteWrite | kPteHuge | kPteGlobal | kPteNx;
+  for (uint64_t gpa = 0; gpa < memory_size; gpa += kHuge * kPerTable) {
+    uint64_t* pd =
+        next_table(&pdpt[table_index(kPhysmapBase + gpa, 2)], kPtePresent | kPteWrite, true);
     if (pd == nullptr) return false;
-    pd[table_index(va, 1)] = gpa | kPtePresent | kPteWrite | kPteHuge | kPteGlobal | kPteNx;
+    const uint64_t n =
+        (memory_size - gpa) / kHuge < kPerTable ? (memory_size - gpa) / kHuge : kPerTable;
+    for (uint64_t i = 0; i < n; ++i) pd[i] = (gpa + i * kHuge) | flags;
   }
   return true;
 }
@@ -40,13 +46,22 @@ bool map_shim_image() {
   const auto start = reinterpret_cast<uint64_t>(__text_start);
   const auto end = reinterpret_cast<uint64_t>(__shim_end);
   const auto guard = reinterpret_cast<uint64_t>(__stack_guard);
+  const auto text_end = reinterpret_cast<uint64_t>(__text_end);
+  const auto data_start = reinterpret_cast<uint64_t>(__data_start);
+  uint64_t* pte = nullptr;
   for (uint64_t va = start; va < end; va += kPageSize) {
+    // A new walk only where a new page table begins (shim.ld keeps the image
+    // below 0x800000, so that is at most three times).
+    if (pte == nullptr || table_index(va, 0) == 0) {
+      pte = leaf_entry(va, kPtePresent | kPteWrite, true);
+      if (pte == nullptr) return false;
+    } else {
+      ++pte;
+    }
     if (va == guard) continue;
     uint64_t flags = kPtePresent | kPteGlobal;
-    if (va >= reinterpret_cast<uint64_t>(__text_end)) flags |= kPteNx;
-    if (va >= reinterpret_cast<uint64_t>(__data_start)) flags |= kPteWrite;
-    uint64_t* pte = leaf_entry(va, kPtePresent | kPteWrite, true);
-    if (pte == nullptr) return false;
+    if (va >= text_end) flags |= kPteNx;
+    if (va >= data_start) flags |= kPteWrite;
     *pte = (va - kKernelBase) | flags;
   }
   return true;
