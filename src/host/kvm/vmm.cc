@@ -175,7 +175,9 @@ Result<int> run_loop(Vcpu& vcpu, uint8_t* const block, host::sallyport::Server& 
                               hex_number(cloister::sallyport::kDoorbellPort) + " exists)");
         }
         if (doorbells++ == 0 && timings != nullptr) timings->first_doorbell_ns = ns_since(start);
+        const Clock::time_point handle_start = timings != nullptr ? Clock::now() : start;
         host::sallyport::Outcome outcome = server.handle(block);
+        if (timings != nullptr) timings->server_ns += ns_since(handle_start);
         // A stop signal may have interrupted the host call: its reply is
         // never shown to the guest (the loop ends the keep first).
         if (std::holds_alternative<host::sallyport::Continue>(outcome)) continue;

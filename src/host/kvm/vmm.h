@@ -20,6 +20,7 @@ struct VmTimings {
   uint64_t first_doorbell_ns = 0;  // from run_vm's start to the guest's first doorbell
   uint64_t end_ns = 0;             // from run_vm's start to the keep's end
   uint64_t doorbells = 0;          // sallyport requests served
+  uint64_t server_ns = 0;          // of which spent in the sallyport server (the host calls)
 };
 
 // Boots `shim_elf` (an ELF as boot.h describes) with `keep_program` at

@@ -75,9 +75,9 @@ int main(int argc, char** argv) {
   if (timings) {
     std::fprintf(stderr,
                  "kvm-run: guest entered %.3f ms, first doorbell %.3f ms, end %.3f ms, %llu "
-                 "doorbells\n",
+                 "doorbells (%.3f ms in the sallyport server)\n",
                  t.entry_ns / 1e6, t.first_doorbell_ns / 1e6, t.end_ns / 1e6,
-                 static_cast<unsigned long long>(t.doorbells));
+                 static_cast<unsigned long long>(t.doorbells), t.server_ns / 1e6);
   }
   return *status;
 }

@@ -258,7 +258,9 @@ TEST_F(VmmTest, DoorbellRoundTrip) {
   EXPECT_EQ(*r.status, 0) << "the host did not answer ENOSYS to every refused call";
   EXPECT_EQ(r.timings.doorbells, 20001u);
   const double ns = double(r.timings.end_ns - r.timings.first_doorbell_ns) / 20000;
-  std::printf("sallyport round trip (refused call, ENOSYS): %.0f ns\n", ns);
+  std::printf(
+      "sallyport round trip (refused call, ENOSYS): %.0f ns, of which %.0f ns in the server\n", ns,
+      double(r.timings.server_ns) / r.timings.doorbells);
   RecordProperty("round_trip_ns", static_cast<int>(ns));
 }
 
