@@ -83,28 +83,40 @@ Result<uint64_t> load_keep_program(GuestMemory& memory, const std::string& path)
   return size;
 }
 
+// Whether the keep's descriptor `number` is a directory Cloister.toml
+// granted read-only: inside a kvm keep only the host can hold it to that.
+bool read_only_grant(const keep::Launch& launch, int number) {
+  for (const keep::LaunchFile& f : launch.files) {
+    if (f.keep_fd == number) return f.kind == keep::LaunchFileKind::Dir && f.read_only;
+  }
+  return false;
+}
+
 // The keep's descriptors: 0..2 its stdio, 3 the launch message, then the
 // granted ones in order (their numbers in the launch message). Returns how
 // many are open.
 Result<uint64_t> install_fds(host::sallyport::Server& server, Workload& workload,
                              const KvmOptions& options) {
+  using Access = host::sallyport::Server::Access;
   for (int i = 0; i < 3; ++i) {
     UniqueFd dup(::fcntl(options.stdio[i], F_DUPFD_CLOEXEC, 0));
     if (!dup) return fail("duplicating the keep's fd ", i, ": ", std::strerror(errno));
     CLOISTER_TRY(server.install(i, std::move(dup)));
   }
-  CLOISTER_TRY_ASSIGN(UniqueFd launch, launch_memfd(keep::encode_launch(workload.launch)));
-  workload.launch = {};
-  CLOISTER_TRY(server.install(keep::kLaunchFd, std::move(launch)));
   uint64_t open_fds = keep::kLaunchFd + 1;
   for (auto& [fd, number] : workload.fds) {
     if (number < 0 || static_cast<uint64_t>(number) != open_fds) {
       return fail("granted descriptor numbered ", number, ", expected ", open_fds);
     }
-    CLOISTER_TRY(server.install(number, std::move(fd)));
+    const Access access =
+        read_only_grant(workload.launch, number) ? Access::kReadOnly : Access::kReadWrite;
+    CLOISTER_TRY(server.install(number, std::move(fd), access));
     ++open_fds;
   }
   workload.fds.clear();
+  CLOISTER_TRY_ASSIGN(UniqueFd launch, launch_memfd(keep::encode_launch(workload.launch)));
+  workload.launch = {};
+  CLOISTER_TRY(server.install(keep::kLaunchFd, std::move(launch)));
   return open_fds;
 }
 

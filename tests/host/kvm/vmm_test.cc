@@ -15,9 +15,12 @@
 #include <string>
 #include <thread>
 
+#include <cerrno>
+
 #include "base/file.h"
 #include "host/kvm/kvm_system.h"
 #include "host/kvm/vmm.h"
+#include "keep/launch.h"
 
 namespace cloister::host::kvm {
 namespace {
@@ -115,6 +118,37 @@ TEST_F(VmmTest, GrantedDescriptorsMustBeNumberedFromFour) {
   GuestRun r = run("exit", std::move(w));
   ASSERT_FALSE(r.status);
   EXPECT_NE(r.status.error().message().find("numbered 7, expected 4"), std::string::npos);
+}
+
+// A directory Cloister.toml grants read-only ("ro", the default) is
+// read-only for the keep because the host says so: the guest asks the
+// server directly, with nothing in between to refuse for it.
+TEST_F(VmmTest, ReadOnlyDirectoryGrantIsEnforcedByTheHost) {
+  for (const bool read_only : {true, false}) {
+    char dir_template[] = "/tmp/cloister-kvm-dir-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir_template), nullptr);
+    const std::string dir = dir_template;
+    Workload w;
+    w.fds.emplace_back(UniqueFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)), 4);
+    keep::LaunchFile grant;
+    grant.kind = keep::LaunchFileKind::Dir;
+    grant.keep_fd = 4;
+    grant.name = "data";
+    grant.preopen = "/data";
+    grant.read_only = read_only;
+    w.launch.files.push_back(grant);
+    GuestRun r = run("create_file", std::move(w));
+    const bool created = ::unlink((dir + "/new-file").c_str()) == 0;
+    ::rmdir(dir.c_str());
+    ASSERT_TRUE(r.status) << r.status.error().message();
+    if (read_only) {
+      EXPECT_EQ(*r.status, EROFS);
+      EXPECT_FALSE(created);
+    } else {
+      EXPECT_EQ(*r.status, 0) << "errno " << *r.status;
+      EXPECT_TRUE(created);
+    }
+  }
 }
 
 TEST_F(VmmTest, LogLineReachesStderrAndTheGuestContinues) {

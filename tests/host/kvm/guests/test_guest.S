@@ -120,6 +120,25 @@ log_text: .ascii "hello from the test guest"
 write_text: .ascii "sallyport works\n"
   .set write_len, . - write_text
 
+#elif defined(GUEST_CREATE_FILE)
+  // openat(4, "new-file", O_WRONLY | O_CREAT, 0644) in the directory granted
+  // at fd 4: exits 0 if it worked, else with the errno.
+  put_text file_name, file_name_len
+  movq $257, H_OP(%rbx)
+  movq $4, H_ARG0(%rbx)
+  movq $DATA, H_ARG1(%rbx)
+  movq $0x41, H_ARG2(%rbx)
+  movq $0644, H_ARG3(%rbx)
+  doorbell
+  mov H_RET(%rbx), %rax
+  test %rax, %rax
+  js 1f
+  sp_exit $0
+1: neg %rax
+  sp_exit %rax
+file_name: .asciz "new-file"
+  .set file_name_len, . - file_name
+
 #elif defined(GUEST_READ_STDIN)
   // read(0, buf, 16): blocks in the host until a signal stops cloister.
   movq $0, H_OP(%rbx)
