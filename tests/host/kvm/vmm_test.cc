@@ -9,13 +9,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <regex>
 #include <string>
 #include <thread>
-
-#include <cerrno>
 
 #include "base/file.h"
 #include "host/kvm/kvm_system.h"
