@@ -9,7 +9,8 @@
 //  - a host call blocked on the keep's behalf (read, accept, sleep) returns
 //    EINTR, and its reply is never shown to the guest;
 //  - should the signal land just before such a call blocks, SIGALRM repeats
-//    every 10 ms from then on until the keep has ended.
+//    every 10 ms from then on until the keep has ended;
+//  - a signal handled by another thread is passed on to the vCPU's thread.
 // SIGPIPE is ignored while the keep runs: the keep program ignores it too,
 // so a write to a closed pipe is EPIPE for the workload, as on nil.
 #pragma once
@@ -26,7 +27,9 @@ class StopSignals {
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
 
-  // From now on a stop signal also makes KVM_RUN on `run` return at once.
+  // From now on a stop signal also makes KVM_RUN on `run` return at once;
+  // call it on the vCPU's thread (signals other threads handle are passed
+  // on to it). nullptr stops watching.
   void watch(kvm_run* run);
   // The first stop signal received, or 0.
   static int received();

@@ -268,6 +268,18 @@ TEST_F(VmmTest, StopSignalEndsASpinningGuestQuietly) {
   EXPECT_EQ(r.err, "");
 }
 
+// A signal handled by another thread of the process still stops the vCPU.
+TEST_F(VmmTest, StopSignalHandledByAnotherThreadReachesTheVcpu) {
+  std::thread other([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::pthread_kill(::pthread_self(), SIGTERM);
+  });
+  GuestRun r = run("spin");
+  other.join();
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 128 + SIGTERM);
+}
+
 TEST_F(VmmTest, SigquitEndsTheKeepWithAMessage) {
   std::thread sender = signal_later(SIGQUIT);
   GuestRun r = run("spin");
