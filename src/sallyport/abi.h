@@ -64,6 +64,20 @@ enum : uint64_t {
   kOpLog = 0x10003,
 };
 
+// Direct I/O (only when BootInfo.features has boot::kFeatureDirectIo, i.e.
+// where the host can read guest memory anyway): OR'ed into the op of read,
+// write, pread64, pwrite64, readv, writev, preadv and pwritev. The pointer
+// argument is then the keep program's own virtual address (of the buffer, or
+// of the iovec array for the v-forms) and arg[5] is the keep's CR3. The host
+// translates through the guest's page tables, requiring every page present
+// and user-accessible (and writable where the host writes), and moves the data
+// between the descriptor and guest memory directly: no copy in the guest,
+// whose kernel mode may be slow (emulated under PVM). The reply is as for the
+// plain call.
+inline constexpr uint64_t kOpDirect = uint64_t{1} << 32;
+// At most this many iovecs in a direct v-form request (Linux's IOV_MAX).
+inline constexpr uint64_t kMaxDirectIovecs = 1024;
+
 // The longest text a kOpViolation/kOpLog carries.
 inline constexpr uint64_t kMaxMessage = 512;
 

@@ -52,6 +52,13 @@ struct BootInfo {
   // Guest fds 0 .. open_fds-1 are open when the keep starts (stdio, the
   // launch message at 3, then the granted descriptors).
   uint64_t open_fds;
+  // kFeature* bits: what this host offers beyond the block.
+  uint64_t features;
 };
+
+// The host can read and write guest memory anyway (kvm, not confidential), so
+// the shim may pass I/O buffers by address (sallyport::kOpDirect) instead of
+// copying them through the block. Never set for confidential keeps.
+inline constexpr uint64_t kFeatureDirectIo = 1;
 
 }  // namespace cloister::sallyport::boot
