@@ -42,23 +42,21 @@ int64_t Request::call(uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2, uint64
   return ret;
 }
 
-namespace {
-
-struct Iovec {
-  uint64_t base;
-  uint64_t len;
-};
-
-// iovecs are read from the program in batches, to keep the shim's stack small.
+// Entries read from the program at a time when the list is long.
 constexpr int64_t kIovBatch = 16;
 
-// Calls `fn(base, len)` for every iovec until it returns false. 0 or -EFAULT.
 template <typename Fn>
-int64_t for_each_iov(uint64_t user_iov, int64_t count, Fn fn) {
+int64_t IovList::each(Fn fn) const {
+  if (count_ <= kKept) {
+    for (int64_t i = 0; i < count_; ++i) {
+      if (!fn(kept_[i].base, kept_[i].len)) return 0;
+    }
+    return 0;
+  }
   Iovec batch[kIovBatch];
-  for (int64_t i = 0; i < count; i += kIovBatch) {
-    const int64_t n = count - i < kIovBatch ? count - i : kIovBatch;
-    if (!copy_from_user(batch, user_iov + static_cast<uint64_t>(i) * sizeof(Iovec),
+  for (int64_t i = 0; i < count_; i += kIovBatch) {
+    const int64_t n = count_ - i < kIovBatch ? count_ - i : kIovBatch;
+    if (!copy_from_user(batch, user_ + static_cast<uint64_t>(i) * sizeof(Iovec),
                         static_cast<uint64_t>(n) * sizeof(Iovec))) {
       return -EFAULT;
     }
@@ -69,32 +67,36 @@ int64_t for_each_iov(uint64_t user_iov, int64_t count, Fn fn) {
   return 0;
 }
 
-}  // namespace
-
-int64_t iov_total(uint64_t user_iov, int64_t count, uint64_t* out_total) {
+int64_t IovList::load(uint64_t user_iov, int64_t count) {
   if (count < 0 || count > kMaxIov) return -EINVAL;
-  uint64_t total = 0;
+  user_ = user_iov;
+  count_ = count;
+  total_ = 0;
+  if (count <= kKept &&
+      !copy_from_user(kept_, user_iov, static_cast<uint64_t>(count) * sizeof(Iovec))) {
+    return -EFAULT;
+  }
   bool too_long = false;
-  const int64_t r = for_each_iov(user_iov, count, [&](uint64_t, uint64_t len) {
+  const int64_t r = each([&](uint64_t, uint64_t len) {
     // Linux: a length that is negative as ssize_t, or a total past
     // SSIZE_MAX, is EINVAL.
-    if (static_cast<int64_t>(len) < 0 || len > uint64_t{INT64_MAX} - total) {
+    if (static_cast<int64_t>(len) < 0 || len > uint64_t{INT64_MAX} - total_) {
       too_long = true;
       return false;
     }
-    total += len;
+    total_ += len;
     return true;
   });
   if (r < 0) return r;
   if (too_long) return -EINVAL;
-  *out_total = total;
   return 0;
 }
 
-int64_t iov_gather(uint8_t* dst, uint64_t user_iov, int64_t count, uint64_t limit) {
+int64_t IovList::gather(uint8_t* dst, uint64_t limit) const {
   uint64_t done = 0;
   bool faulted = false;
-  const int64_t r = for_each_iov(user_iov, count, [&](uint64_t base, uint64_t len) {
+  if (limit == 0) return 0;
+  const int64_t r = each([&](uint64_t base, uint64_t len) {
     const uint64_t n = len < limit - done ? len : limit - done;
     if (n != 0 && !copy_from_user(dst + done, base, n)) {
       faulted = true;
@@ -107,11 +109,11 @@ int64_t iov_gather(uint8_t* dst, uint64_t user_iov, int64_t count, uint64_t limi
   return static_cast<int64_t>(done);
 }
 
-int64_t iov_scatter(uint64_t user_iov, int64_t count, const uint8_t* src, uint64_t n) {
+int64_t IovList::scatter(const uint8_t* src, uint64_t n) const {
   uint64_t done = 0;
   bool faulted = false;
   if (n == 0) return 0;
-  const int64_t r = for_each_iov(user_iov, count, [&](uint64_t base, uint64_t len) {
+  const int64_t r = each([&](uint64_t base, uint64_t len) {
     const uint64_t m = len < n - done ? len : n - done;
     if (m != 0 && !copy_to_user(base, src + done, m)) {
       faulted = true;

@@ -51,29 +51,27 @@ int64_t write_like(const char* call, uint64_t op, const uint64_t a[6], bool posi
 // of the total (at most the data area), scattered over the iovecs. On x86-64
 // pos_l is the whole offset.
 int64_t readv_like(const char* call, const uint64_t a[6], bool positioned) {
-  const int64_t count = static_cast<int32_t>(a[2]);
-  uint64_t total = 0;
-  if (int64_t r = iov_total(a[1], count, &total); r < 0) return r;
+  IovList iov;
+  if (int64_t r = iov.load(a[1], static_cast<int32_t>(a[2])); r < 0) return r;
   Request req(call);
-  const uint64_t n = clamp(total, req.room());
+  const uint64_t n = clamp(iov.total(), req.room());
   const uint64_t data = req.reserve(n);
   const uint64_t op = positioned ? __NR_pread64 : __NR_read;
   const int64_t ret = req.call(op, fd_arg(a[0]), data, n, positioned ? a[3] : 0);
   require(call, sp::check_length(ret, n));
   if (ret <= 0) return ret;
-  return iov_scatter(a[1], count, req.at(data), static_cast<uint64_t>(ret));
+  return iov.scatter(req.at(data), static_cast<uint64_t>(ret));
 }
 
 // writev(fd, iov, iovcnt) / pwritev(fd, iov, iovcnt, pos_l, pos_h): the
 // iovecs gathered into one write.
 int64_t writev_like(const char* call, const uint64_t a[6], bool positioned) {
-  const int64_t count = static_cast<int32_t>(a[2]);
-  uint64_t total = 0;
-  if (int64_t r = iov_total(a[1], count, &total); r < 0) return r;
+  IovList iov;
+  if (int64_t r = iov.load(a[1], static_cast<int32_t>(a[2])); r < 0) return r;
   Request req(call);
-  const uint64_t limit = clamp(total, req.room());
+  const uint64_t limit = clamp(iov.total(), req.room());
   const uint64_t data = req.reserve(limit);
-  const int64_t n = iov_gather(req.at(data), a[1], count, limit);
+  const int64_t n = iov.gather(req.at(data), limit);
   if (n < 0) return n;
   const uint64_t op = positioned ? __NR_pwrite64 : __NR_write;
   const int64_t ret =

@@ -82,16 +82,47 @@ class Request {
   uint64_t next_ = sp::kDataOffset;
 };
 
-// Reads up to kMaxIov iovecs and sums their lengths (Linux's rules: at most
-// 1024 entries, no negative length, the total fits ssize_t). 0 or -errno.
+// Linux's limit on iovecs per call (UIO_MAXIOV).
 inline constexpr int64_t kMaxIov = 1024;
-int64_t iov_total(uint64_t user_iov, int64_t count, uint64_t* out_total);
-// Gathers up to `limit` bytes of the iovecs into `dst`. Returns the number
-// gathered, or -EFAULT if the first byte already faulted.
-int64_t iov_gather(uint8_t* dst, uint64_t user_iov, int64_t count, uint64_t limit);
-// Scatters `n` bytes from `src` over the iovecs. Returns n, the bytes placed
-// before a fault, or -EFAULT if none.
-int64_t iov_scatter(uint64_t user_iov, int64_t count, const uint8_t* src, uint64_t n);
+
+// The program's iovec array. A short one (the usual one or two entries) is
+// read once and kept here; a longer one is read again in batches when it is
+// walked. Each copy from the program costs a page-table walk in the shim,
+// which is what a sallyport round trip mostly spends its time on where ring 0
+// is emulated (docs/shim.md, PVM).
+class IovList {
+ public:
+  // Reads the array and applies Linux's rules (at most kMaxIov entries, no
+  // length negative as ssize_t, a total that fits ssize_t). 0 or -errno.
+  int64_t load(uint64_t user_iov, int64_t count);
+
+  uint64_t total() const { return total_; }
+
+  // Gathers up to `limit` bytes of the buffers into `dst`. Returns the
+  // number gathered, or -EFAULT if the first byte already faulted.
+  int64_t gather(uint8_t* dst, uint64_t limit) const;
+
+  // Scatters `n` bytes from `src` over the buffers. Returns n, the bytes
+  // placed before a fault, or -EFAULT if none.
+  int64_t scatter(const uint8_t* src, uint64_t n) const;
+
+ private:
+  struct Iovec {
+    uint64_t base;
+    uint64_t len;
+  };
+  static constexpr int64_t kKept = 8;
+
+  // Calls fn(base, len) for every entry until it returns false. 0 or
+  // -EFAULT.
+  template <typename Fn>
+  int64_t each(Fn fn) const;
+
+  Iovec kept_[kKept];
+  uint64_t user_ = 0;
+  int64_t count_ = 0;
+  uint64_t total_ = 0;
+};
 
 // The families (proxy_io.cc, proxy_fd.cc, proxy_path.cc, proxy_socket.cc,
 // proxy_time.cc). Each returns the result for the program or -errno.

@@ -153,14 +153,14 @@ int64_t recvmsg(const uint64_t a[6]) {
   MsgHdr msg;
   if (!copy_from_user(&msg, a[1], sizeof(msg))) return -EFAULT;
   if (msg.iovlen > static_cast<uint64_t>(kMaxIov)) return -EMSGSIZE;
-  const int64_t count = static_cast<int64_t>(msg.iovlen);
-  uint64_t total = 0;
-  if (int64_t r = iov_total(msg.iov, count, &total); r < 0) return r;
+  IovList iov;
+  if (int64_t r = iov.load(msg.iov, static_cast<int64_t>(msg.iovlen)); r < 0) return r;
   Request req("recvmsg");
   uint64_t data = 0;
-  const int64_t ret = recv_into(req, fd_arg(a[0]), clamp(total, req.room()), int_arg(a[2]), &data);
+  const int64_t ret =
+      recv_into(req, fd_arg(a[0]), clamp(iov.total(), req.room()), int_arg(a[2]), &data);
   if (ret < 0) return ret;
-  const int64_t placed = iov_scatter(msg.iov, count, req.at(data), static_cast<uint64_t>(ret));
+  const int64_t placed = iov.scatter(req.at(data), static_cast<uint64_t>(ret));
   if (placed < 0) return placed;
   if (msg.name != 0) msg.namelen = 0;
   msg.controllen = 0;
@@ -176,13 +176,12 @@ int64_t sendmsg(const uint64_t a[6]) {
   if (!copy_from_user(&msg, a[1], sizeof(msg))) return -EFAULT;
   if (msg.controllen != 0) return -EINVAL;
   if (msg.iovlen > static_cast<uint64_t>(kMaxIov)) return -EMSGSIZE;
-  const int64_t count = static_cast<int64_t>(msg.iovlen);
-  uint64_t total = 0;
-  if (int64_t r = iov_total(msg.iov, count, &total); r < 0) return r;
+  IovList iov;
+  if (int64_t r = iov.load(msg.iov, static_cast<int64_t>(msg.iovlen)); r < 0) return r;
   Request req("sendmsg");
-  const uint64_t limit = clamp(total, req.room());
+  const uint64_t limit = clamp(iov.total(), req.room());
   const uint64_t data = req.reserve(limit);
-  const int64_t n = iov_gather(req.at(data), msg.iov, count, limit);
+  const int64_t n = iov.gather(req.at(data), limit);
   if (n < 0) return n;
   return send_from(req, fd_arg(a[0]), data, static_cast<uint64_t>(n), int_arg(a[2]));
 }
