@@ -11,6 +11,7 @@
 
 #include "host/sallyport/block.h"
 #include "host/sallyport/fd_table.h"
+#include "host/sallyport/guest_pages.h"
 
 namespace cloister::host::sallyport {
 
@@ -67,6 +68,14 @@ int64_t sys_getpeername(Call& c);
 int64_t sys_setsockopt(Call& c);
 int64_t sys_getsockopt(Call& c);
 int64_t sys_accept4(Call& c);
+
+// direct_io.cc: op | kOpDirect, the buffers named by guest virtual address.
+struct DirectCall {
+  const GuestRam& ram;
+  FdTable& fds;
+  uint64_t arg[6];
+};
+int64_t sys_direct(DirectCall& c, uint64_t op);
 
 // time_poll_calls.cc
 int64_t sys_clock_gettime(Call& c);

@@ -112,6 +112,7 @@ void write_ret(uint8_t* block, int64_t ret) {
 struct Server::Impl {
   int log_fd;
   FdTable fds;
+  GuestRam ram;  // empty unless direct I/O is offered
   std::function<void(uint8_t*)> reply_hook;
 };
 
@@ -123,6 +124,10 @@ Server::~Server() = default;
 
 Result<void> Server::install(int guest_fd, UniqueFd host_fd, Access access) {
   return impl_->fds.install(guest_fd, std::move(host_fd), access == Access::kReadOnly);
+}
+
+void Server::set_guest_memory(uint8_t* base, uint64_t size) {
+  impl_->ram = {base, size};
 }
 
 void Server::set_reply_hook(std::function<void(uint8_t* block)> hook) {
@@ -147,7 +152,15 @@ Outcome Server::handle(uint8_t* base) {
       break;
   }
   int64_t ret = -ENOSYS;
-  if (const Handler handler = handler_for(h.op)) {
+  if ((h.op & abi::kOpDirect) != 0) {
+    // Only where the VMM offered it (guest memory known), and only for the
+    // data calls sys_direct knows.
+    if (impl_->ram.base != nullptr) {
+      DirectCall call{impl_->ram, impl_->fds,
+                      {h.arg[0], h.arg[1], h.arg[2], h.arg[3], h.arg[4], h.arg[5]}};
+      ret = sys_direct(call, h.op & ~abi::kOpDirect);
+    }
+  } else if (const Handler handler = handler_for(h.op)) {
     Call call{block, impl_->fds, {h.arg[0], h.arg[1], h.arg[2], h.arg[3], h.arg[4], h.arg[5]}};
     ret = handler(call);
     // Host errnos are Linux's, all within range; this only keeps a future

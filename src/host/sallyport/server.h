@@ -64,6 +64,12 @@ class Server {
   // bytes). Never trusts anything in it.
   Outcome handle(uint8_t* block);
 
+  // Offers direct I/O (sallyport::kOpDirect): `base` is the host's mapping
+  // of guest RAM from guest physical 0, `size` its length. Only for keeps
+  // whose memory the host can read anyway (kvm); without it, direct
+  // requests are refused with ENOSYS.
+  void set_guest_memory(uint8_t* base, uint64_t size);
+
   // Test-only hook (the hostile-host tests): called with the block after
   // every Linux call's reply is written, before the guest sees it.
   void set_reply_hook(std::function<void(uint8_t* block)> hook);
