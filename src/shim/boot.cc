@@ -48,6 +48,7 @@ extern "C" [[noreturn]] void shim_main(uint64_t boot_info_gpa) {
   if (!paging_init(info.memory_size)) boot_failure("out of memory building page tables");
   cpu_protect_supervisor();
   syscall_init();
+  record_host_features(info.features);
   proxy_init(info.open_fds);
   start_keep(info);
 }

@@ -5,6 +5,19 @@
 #include "shim/layout.h"
 
 namespace cloister::shim {
+namespace {
+
+constinit uint64_t features_seen = 0;
+
+}  // namespace
+
+void record_host_features(uint64_t features) {
+  features_seen = features;
+}
+
+uint64_t host_features() {
+  return features_seen;
+}
 
 const char* check_boot_info(const sallyport::boot::BootInfo& info) {
   using namespace sallyport::boot;

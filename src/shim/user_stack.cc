@@ -41,7 +41,7 @@ struct Downward {
 
 uint64_t build_user_stack(const StackSpec& spec, uint8_t* buf, uint64_t buf_size, uint64_t top) {
   Downward d{buf, buf_size, top};
-  std::memset(buf, 0, buf_size);
+  if (buf_size > 0) std::memset(buf, 0, buf_size);
   const uint64_t zero = 0;
   d.put(&zero, sizeof(zero));  // an end marker above the strings, as Linux leaves
   const uint64_t execfn = spec.argc > 0 ? d.put_string(spec.argv[0]) : 0;

@@ -10,8 +10,8 @@ using sallyport::boot::BootInfo;
 
 BootInfo good() {
   using namespace sallyport::boot;
-  return BootInfo{kBootMagic,  kBootVersion, 0,        uint64_t{1} << 30,
-                  kKeepElfGpa, 0x123456,     0x924000, 4};
+  return BootInfo{
+      kBootMagic, kBootVersion, 0, uint64_t{1} << 30, kKeepElfGpa, 0x123456, 0x924000, 4, 0};
 }
 
 TEST(BootInfo, AcceptsWhatTheVmmHandsOver) {
