@@ -12,6 +12,7 @@
 #include "shim/paging.h"
 #include "shim/panic.h"
 #include "shim/random.h"
+#include "shim/segment_pages.h"
 #include "shim/stack_growth.h"
 #include "shim/sys_memory.h"
 #include "shim/sys_process.h"
@@ -39,74 +40,28 @@ uint64_t random_below(uint64_t n) {
   return random_u64() % n;
 }
 
-// The file page holding image page `page` of segment `s` (vaddr and offset
-// are congruent modulo the page size; parse_elf checked).
-uint64_t file_page(const ElfSegment& s, uint64_t page) {
-  return page_down(s.offset) + (page - page_down(s.vaddr));
-}
-
-// The segment whose file bytes use file page `f`, if exactly one does; -1 if
-// none or several (a page shared by two segments is copied, since each gets
-// its own permissions and zeroed edges).
-int sole_user(const ElfImage& image, uint64_t f) {
-  int user = -1;
-  for (int i = 0; i < image.segment_count; ++i) {
-    const ElfSegment& s = image.segments[i];
-    if (s.filesz == 0) continue;
-    if (f >= page_down(s.offset) && f < page_up(s.offset + s.filesz)) {
-      if (user >= 0) return -1;
-      user = i;
-    }
-  }
-  return user;
-}
-
-// Makes the page at image offset `page` of segment `s` hold exactly the
-// segment's bytes (zero elsewhere): copies them into a fresh page, or, when
-// the file page belongs to this segment alone, keeps the file's own page and
-// zeroes its edges. Mapping file pages in place spares copying the program
-// (about 1.5 MiB), which matters where the shim's ring 0 is emulated.
+// Gives page `page` of segment `index` its bytes (zero elsewhere), as
+// plan_page says: the file's own page with its edges zeroed, or a fresh copy.
+// Mapping file pages in place spares copying the program (about 1.5 MiB),
+// which matters where the shim's ring 0 is emulated.
 uint64_t segment_frame(const ElfImage& image, int index, uint64_t page, uint64_t file_gpa) {
   const ElfSegment& s = image.segments[index];
-  const uint64_t data_from = s.vaddr > page ? s.vaddr : page;
-  const uint64_t file_end = s.vaddr + s.filesz;
-  const uint64_t data_to = file_end < page + kPageSize ? file_end : page + kPageSize;
-  if (data_from < data_to && sole_user(image, file_page(s, page)) == index) {
-    const uint64_t frame = file_gpa + file_page(s, page);
+  const PagePlan plan = plan_page(image, index, page);
+  if (plan.in_place) {
+    const uint64_t frame = file_gpa + plan.file_page;
     uint8_t* bytes = phys(frame);
-    std::memset(bytes, 0, data_from - page);
-    std::memset(bytes + (data_to - page), 0, page + kPageSize - data_to);
+    std::memset(bytes, 0, plan.data_from - page);
+    std::memset(bytes + (plan.data_to - page), 0, page + kPageSize - plan.data_to);
     return frame;
   }
   const uint64_t frame = page_alloc();
   if (frame == 0) return 0;
-  if (data_from < data_to) {
-    std::memcpy(phys(frame) + (data_from - page), phys(file_gpa) + s.offset + (data_from - s.vaddr),
-                data_to - data_from);
+  if (plan.data_from < plan.data_to) {
+    std::memcpy(phys(frame) + (plan.data_from - page),
+                phys(file_gpa) + s.offset + (plan.data_from - s.vaddr),
+                plan.data_to - plan.data_from);
   }
   return frame;
-}
-
-// The file pages of segment `index` that no other segment's file bytes touch
-// (in the usual layout, all but possibly its first and last page): those
-// are mapped in place without further checks.
-void private_file_pages(const ElfImage& image, int index, uint64_t* lo, uint64_t* hi) {
-  const ElfSegment& s = image.segments[index];
-  *lo = page_down(s.offset);
-  *hi = page_up(s.offset + s.filesz);
-  for (int j = 0; j < image.segment_count; ++j) {
-    const ElfSegment& o = image.segments[j];
-    if (j == index || o.filesz == 0) continue;
-    const uint64_t a = page_down(o.offset), b = page_up(o.offset + o.filesz);
-    if (b <= *lo || a >= *hi) continue;
-    if (a <= *lo) {
-      *lo = b < *hi ? b : *hi;
-    } else if (b >= *hi) {
-      *hi = a;
-    } else {
-      *hi = *lo;  // another segment inside this one: no fast path at all
-    }
-  }
 }
 
 void load_segments(const ElfImage& image, uint64_t file_gpa, uint64_t base) {
@@ -117,19 +72,13 @@ void load_segments(const ElfImage& image, uint64_t file_gpa, uint64_t base) {
     if (s.flags & kElfWrite) prot |= 2;  // PROT_WRITE
     if (s.flags & kElfExec) prot |= 4;   // PROT_EXEC
     const uint64_t flags = pte_flags_for_prot(prot);
-    // The pages that are whole file pages of this segment alone, mapped in
-    // place: file page = fbase + (page - pbase), so they form one range
-    // [fast_from, fast_to) whose frames are consecutive. The pages around it
-    // (edges, bss, shared file pages) go through segment_frame.
-    uint64_t lo, hi;
-    private_file_pages(image, i, &lo, &hi);
+    // The whole in-place pages form one run with consecutive file pages;
+    // the pages around it (edges, bss, shared file pages) go through
+    // segment_frame.
     const uint64_t pbase = page_down(s.vaddr), fbase = page_down(s.offset);
     const uint64_t end = page_up(s.vaddr + s.memsz);
-    uint64_t fast_from = page_up(s.vaddr);
-    if (pbase + (lo - fbase) > fast_from) fast_from = pbase + (lo - fbase);
-    uint64_t fast_to = page_down(s.vaddr + s.filesz);
-    if (pbase + (hi - fbase) < fast_to) fast_to = pbase + (hi - fbase);
-    if (fast_to < fast_from) fast_to = fast_from;
+    uint64_t fast_from, fast_to;
+    in_place_run(image, i, &fast_from, &fast_to);
     bool ok = true;
     const bool tables = for_each_table(
         base + pbase, end - pbase, true, [&](uint64_t va, uint64_t* pte, uint64_t n) {
