@@ -31,8 +31,10 @@ uint8_t* phys(uint64_t gpa);
 // Returns false if it ran out of pages.
 bool paging_init(uint64_t memory_size);
 
-// The leaf entry for user address `va`, or null if its tables do not exist
-// and `create` is false (or no page was left for them).
+// The 4 KiB leaf entry for user address `va` (page_tables.cc), or null if its
+// tables do not exist and `create` is false (or no page was left for them).
+// A 2 MiB page in the way is split first; lookups that must not change the
+// tables use user_lookup (page_tables.h).
 uint64_t* user_pte(uint64_t va, bool create);
 
 // Whether an entry describes a page of the keep program (present or PROT_NONE).
@@ -42,9 +44,9 @@ inline bool pte_mapped(uint64_t pte) {
 
 // Drops stale translations after entries changed (single vCPU: no
 // shootdown): INVLPG per page for a few pages, else one CR3 reload (user
-// pages are not global, so it drops them all). Callers change a whole range
-// first and flush once: on KVM's PVM flavour every INVLPG is an emulated
-// shadow-page-table operation.
+// pages are not global, so it drops them all, and the paging-structure
+// caches too). Callers change a whole range first and flush once: on KVM's
+// PVM flavour every INVLPG is an emulated shadow-page-table operation.
 void flush_user_range(uint64_t va, uint64_t len);
 
 }  // namespace cloister::shim
