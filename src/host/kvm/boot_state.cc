@@ -84,7 +84,8 @@ Result<uint64_t> load_shim(GuestMemory& memory, const ElfImage& shim) {
   return shim.entry;
 }
 
-Result<void> write_boot_info(GuestMemory& memory, uint64_t keep_elf_size, uint64_t open_fds) {
+Result<void> write_boot_info(GuestMemory& memory, uint64_t keep_elf_size, uint64_t open_fds,
+                             uint64_t features) {
   boot::BootInfo info{};
   info.magic = boot::kBootMagic;
   info.version = boot::kBootVersion;
@@ -93,6 +94,7 @@ Result<void> write_boot_info(GuestMemory& memory, uint64_t keep_elf_size, uint64
   info.keep_elf_size = keep_elf_size;
   info.free_gpa = (boot::kKeepElfGpa + keep_elf_size + kPageSize - 1) & ~(kPageSize - 1);
   info.open_fds = open_fds;
+  info.features = features;
   if (info.free_gpa >= memory.size()) {
     return fail("the keep program (", keep_elf_size, " bytes) leaves no free memory in a ",
                 memory.size() >> 20, " MiB keep");

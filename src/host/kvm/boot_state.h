@@ -22,8 +22,9 @@ namespace cloister::host::kvm {
 Result<uint64_t> load_shim(GuestMemory& memory, const ElfImage& shim);
 
 // Writes BootInfo (the keep program's `keep_elf_size` bytes are already at
-// kKeepElfGpa) and the boot page tables.
-Result<void> write_boot_info(GuestMemory& memory, uint64_t keep_elf_size, uint64_t open_fds);
+// kKeepElfGpa; `features` are boot::kFeature* bits) and the boot page tables.
+Result<void> write_boot_info(GuestMemory& memory, uint64_t keep_elf_size, uint64_t open_fds,
+                             uint64_t features);
 
 // 64-bit long mode at `entry` with RDI = the BootInfo's address.
 Result<void> set_entry_state(Vcpu& vcpu, uint64_t entry);

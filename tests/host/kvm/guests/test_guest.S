@@ -81,6 +81,8 @@ _start:
   mov 16(%rsi), %rcx        // memory_size: what the test asked for
   cmp $(64 << 20), %rcx
   jne 7f
+  cmpq $1, 56(%rsi)         // features: kFeatureDirectIo (a kvm keep)
+  jne 8f
   mov 48(%rsi), %rax
   sp_exit %rax
 1: sp_exit $101
@@ -90,6 +92,7 @@ _start:
 5: sp_exit $105
 6: sp_exit $106
 7: sp_exit $107
+8: sp_exit $108
 
 #elif defined(GUEST_LOG)
   put_text log_text, log_len
