@@ -15,8 +15,10 @@
 
 namespace cloister::host {
 
-// The keep was ended by its shim: a CPU exception in the keep, or the host
-// broke the sallyport protocol. The diagnostic is on stderr.
+// The keep was ended abnormally: a CPU exception in the keep (reported by
+// the shim, or a triple fault the VMM saw), the host broke the sallyport
+// protocol, or the guest stopped in a way the VMM cannot serve (hlt, a stray
+// port or MMIO access). The one-line diagnostic is on KvmOptions::stdio[2].
 inline constexpr int kExitKeepFault = 133;
 
 inline constexpr uint64_t kDefaultKeepMemory = uint64_t{1} << 30;  // 1 GiB
@@ -24,14 +26,16 @@ inline constexpr uint64_t kDefaultKeepMemory = uint64_t{1} << 30;  // 1 GiB
 struct KvmOptions {
   uint64_t memory_bytes = kDefaultKeepMemory;
   // The host descriptors the keep's fds 0, 1 and 2 are (tests pass pipes).
+  // stdio[2] also receives the VMM's and the shim's messages.
   int stdio[3] = {0, 1, 2};
   // Test-only (hostile-host tests): sees the sallyport block after every
   // reply, before the guest does, and may corrupt it.
   std::function<void(uint8_t* block)> reply_hook;
 };
 
-// Why the kvm backend cannot run here (no /dev/kvm, no permission, API too
-// old), or success.
+// Why the kvm backend cannot run here (no /dev/kvm, no permission, API
+// version, a missing KVM capability by name, no shim in this build), or
+// success.
 Result<void> kvm_usable();
 
 // Whether `path` is a keep program the kvm backend can load: a static x86-64
