@@ -60,8 +60,9 @@ Result<void> Vcpu::set_regs(const kvm_regs& regs) {
 
 Result<Vm> Vm::create(const KvmSystem& kvm) {
   Vm vm;
-  // The VM type 0 is the default x86 VM. KVM_CREATE_VM can fail with EINTR
-  // while the kernel tears down a previous VM; that is worth one retry.
+  // Type 0: the default x86 VM. A signal can interrupt the call (the stop
+  // handlers have no SA_RESTART); it is simply made again, and a stop
+  // request is acted on before the guest runs (vmm.cc).
   int fd;
   do {
     fd = ::ioctl(kvm.fd(), KVM_CREATE_VM, 0);
