@@ -18,7 +18,10 @@
 #include <vector>
 
 #include "sallyport/abi.h"
+#include "sallyport/boot.h"
+#include "shim/boot_info.h"
 #include "shim/host_channel.h"
+#include "shim/page_tables.h"
 #include "shim/proxy.h"
 #include "shim/user_access.h"
 
@@ -28,6 +31,7 @@ using namespace cloister;
 
 alignas(4096) uint8_t g_block[sallyport::kBlockSize];
 FuzzedDataProvider* g_host = nullptr;
+bool g_direct = false;
 
 struct Violation {};
 
@@ -78,6 +82,15 @@ void host_call() {
 
 void protocol_violation(const char*, const char*) {
   throw Violation{};
+}
+
+// Direct I/O or the block path, as the input chose (the fake host moves no
+// data for direct requests; their replies are only a count to check).
+uint64_t host_features() {
+  return g_direct ? sallyport::boot::kFeatureDirectIo : 0;
+}
+uint64_t page_table_root() {
+  return 0;
 }
 
 // The program's memory is this process's; address 0 (and the first page)
@@ -205,6 +218,7 @@ void one_call(FuzzedDataProvider& in) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider in(data, size);
   g_host = &in;
+  g_direct = in.ConsumeBool();
   shim::proxy_init(5);
   try {
     while (in.remaining_bytes() > 0) one_call(in);

@@ -8,6 +8,7 @@
 #include <asm/unistd_64.h>
 
 #include "shim/fd_record.h"
+#include "shim/layout.h"
 #include "shim/proxy_request.h"
 #include "shim/user_access.h"
 
@@ -90,6 +91,15 @@ int64_t IovList::load(uint64_t user_iov, int64_t count) {
   if (r < 0) return r;
   if (too_long) return -EINVAL;
   return 0;
+}
+
+bool IovList::in_user_half() const {
+  bool ok = true;
+  const int64_t r = each([&](uint64_t base, uint64_t len) {
+    ok = base <= kUserTop && len <= kUserTop - base;
+    return ok;
+  });
+  return r == 0 && ok;
 }
 
 int64_t IovList::gather(uint8_t* dst, uint64_t limit) const {

@@ -98,6 +98,9 @@ class IovList {
 
   uint64_t total() const { return total_; }
 
+  // Whether every buffer lies below the end of the program's half.
+  bool in_user_half() const;
+
   // Gathers up to `limit` bytes of the buffers into `dst`. Returns the
   // number gathered, or -EFAULT if the first byte already faulted.
   int64_t gather(uint8_t* dst, uint64_t limit) const;

@@ -7,7 +7,9 @@
 #include <cstring>
 #include <variant>
 
+#include "shim/boot_info.h"
 #include "shim/host_channel.h"
+#include "shim/page_tables.h"
 #include "shim/user_access.h"
 
 namespace cloister::sallyport::testing {
@@ -16,6 +18,8 @@ namespace {
 alignas(4096) uint8_t g_block[kBlockSize];
 host::sallyport::Server* g_server = nullptr;
 uint64_t g_doorbells = 0;
+uint64_t g_features = 0;
+uint64_t g_cr3 = 0;
 
 bool user_range_ok(uint64_t addr, uint64_t n) {
   return addr >= kFakeUnmapped && addr + n >= addr;
@@ -34,6 +38,11 @@ uint64_t doorbells() {
 
 uint8_t* fake_block() {
   return g_block;
+}
+
+void set_host_features(uint64_t features, uint64_t cr3) {
+  g_features = features;
+  g_cr3 = cr3;
 }
 
 }  // namespace cloister::sallyport::testing
@@ -63,6 +72,14 @@ void host_call() {
   if (!std::holds_alternative<host::sallyport::Continue>(outcome)) {
     ADD_FAILURE() << "the server ended the keep on op " << block_header()->op;
   }
+}
+
+uint64_t host_features() {
+  return sallyport::testing::g_features;
+}
+
+uint64_t page_table_root() {
+  return sallyport::testing::g_cr3;
 }
 
 void protocol_violation(const char* call, const char* check) {

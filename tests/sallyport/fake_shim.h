@@ -34,4 +34,8 @@ uint64_t doorbells();
 // The block the fake shim uses (kBlockSize bytes).
 uint8_t* fake_block();
 
+// What host_features() says (BootInfo.features; 0 until set) and the keep's
+// CR3 as page_table_root() gives it to direct requests.
+void set_host_features(uint64_t features, uint64_t cr3);
+
 }  // namespace cloister::sallyport::testing

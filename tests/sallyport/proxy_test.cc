@@ -22,6 +22,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -31,6 +32,7 @@
 #include "fake_shim.h"
 #include "host/sallyport/server.h"
 #include "sallyport/abi.h"
+#include "sallyport/boot.h"
 #include "shim/proxy.h"
 
 namespace cloister::sallyport {
@@ -354,6 +356,121 @@ TEST_F(ProxyTest, BadProgramPointersFaultWithoutAskingTheHost) {
   std::string huge(5000, 'a');
   EXPECT_EQ(sys(SYS_mkdirat, kDir, u(huge.c_str()), 0755), -ENAMETOOLONG);
   EXPECT_EQ(doorbells(), 0u);
+}
+
+// ---- direct I/O: the host moves the data through the keep's page tables ----
+
+// Guest RAM for direct I/O, at a 2 MiB-aligned host address R, with page
+// tables (2 MiB pages) that map virtual R + x to guest physical x. The
+// program's buffers live in it, so the fake shim (which reads the program's
+// memory as this process's) and the host (which walks the tables) agree.
+class FakeGuestRam {
+ public:
+  static constexpr uint64_t kSize = uint64_t{8} << 20;
+  static constexpr uint64_t kTables = 0;      // PML4 at GPA 0, then PDPT and PD pages
+  static constexpr uint64_t kFree = 1 << 20;  // the program's buffers from here
+
+  FakeGuestRam() : base_(static_cast<uint8_t*>(std::aligned_alloc(2 << 20, kSize))) {
+    std::memset(base_, 0, kSize);
+    const uint64_t r = reinterpret_cast<uint64_t>(base_);
+    for (uint64_t gpa = 0; gpa < kSize; gpa += 2 << 20) map_2m(r + gpa, gpa);
+  }
+  ~FakeGuestRam() { std::free(base_); }
+
+  uint8_t* base() const { return base_; }
+  uint8_t* buffer(uint64_t offset) const { return base_ + kFree + offset; }
+
+ private:
+  static constexpr uint64_t kPwu = 7;  // present, writable, user
+  uint64_t* entry(uint64_t table_gpa, uint64_t index) {
+    return reinterpret_cast<uint64_t*>(base_ + table_gpa) + index;
+  }
+  uint64_t next(uint64_t* e) {
+    if (*e == 0) {
+      next_table_ += 4096;
+      *e = next_table_ | kPwu;
+    }
+    return *e & ~uint64_t{0xfff};
+  }
+  void map_2m(uint64_t va, uint64_t gpa) {
+    const uint64_t pdpt = next(entry(kTables, (va >> 39) & 511));
+    const uint64_t pd = next(entry(pdpt, (va >> 30) & 511));
+    *entry(pd, (va >> 21) & 511) = gpa | kPwu | 0x80;  // PS: a 2 MiB page
+  }
+
+  uint8_t* base_;
+  uint64_t next_table_ = kTables;
+};
+
+class DirectIoTest : public ProxyTest {
+ protected:
+  void SetUp() override {
+    ProxyTest::SetUp();
+    server_.set_guest_memory(ram_.base(), FakeGuestRam::kSize);
+    testing::set_host_features(boot::kFeatureDirectIo, FakeGuestRam::kTables);
+  }
+  void TearDown() override {
+    testing::set_host_features(0, 0);
+    ProxyTest::TearDown();
+  }
+  FakeGuestRam ram_;
+};
+
+TEST_F(DirectIoTest, LargeTransfersAreOneRequestWithoutTheBlock) {
+  uint8_t* big = ram_.buffer(0);
+  const uint64_t n = 3 * kBlockSize;
+  for (uint64_t i = 0; i < n; ++i) big[i] = static_cast<uint8_t>(i * 13);
+  attach_server(&server_);
+  EXPECT_EQ(sys(SYS_write, kFile, u(big), n), static_cast<int64_t>(n));
+  EXPECT_EQ(doorbells(), 1u);
+  uint8_t* back = ram_.buffer(n);
+  EXPECT_EQ(sys(SYS_pread64, kFile, u(back), n, 0), static_cast<int64_t>(n));
+  EXPECT_EQ(std::memcmp(back, big, n), 0);
+  EXPECT_EQ(doorbells(), 2u);
+
+  // The iovec array itself is in guest memory too.
+  auto* iov = reinterpret_cast<iovec*>(ram_.buffer(2 * n));
+  iov[0] = {back, 5};
+  iov[1] = {back + 100, 7};
+  std::memset(back, 0, 200);
+  EXPECT_EQ(sys(SYS_preadv, kFile, u(iov), 2, 10), 12);
+  EXPECT_EQ(std::memcmp(back, big + 10, 5), 0);
+  EXPECT_EQ(std::memcmp(back + 100, big + 15, 7), 0);
+  EXPECT_EQ(sys(SYS_lseek, kFile, 0, SEEK_SET), 0);
+  EXPECT_EQ(sys(SYS_writev, kFile, u(iov), 2), 12);
+  EXPECT_EQ(sys(SYS_readv, kFile, u(iov), 2), 12);
+  EXPECT_EQ(sys(SYS_read, kFile, u(back), 1), 1);
+}
+
+TEST_F(DirectIoTest, BuffersOutsideTheProgramsHalfOrUnmappedFault) {
+  attach_server(&server_);
+  EXPECT_EQ(sys(SYS_read, kFile, uint64_t{1} << 47, 16), -EFAULT);
+  EXPECT_EQ(sys(SYS_write, kFile, ~uint64_t{0} - 8, 16), -EFAULT);
+  auto* iov = reinterpret_cast<iovec*>(ram_.buffer(0));
+  iov[0] = {reinterpret_cast<void*>(uint64_t{0xffff800000000000}), 4};
+  EXPECT_EQ(sys(SYS_writev, kFile, u(iov), 1), -EFAULT);
+  EXPECT_EQ(doorbells(), 0u);
+  // Mapped nowhere in the keep's tables: the host refuses it.
+  char outside[16] = {};
+  EXPECT_EQ(sys(SYS_write, kFile, u(outside), sizeof(outside)), -EFAULT);
+  EXPECT_EQ(doorbells(), 1u);
+}
+
+TEST_F(DirectIoTest, OversizedLengthIsStillAViolation) {
+  hostile([](Header* h, uint8_t*) {
+    if (h->op == (SYS_readv | kOpDirect)) h->ret = 13;
+  });
+  uint8_t* buf = ram_.buffer(0);
+  auto* iov = reinterpret_cast<iovec*>(ram_.buffer(4096));
+  iov[0] = {buf, 5};
+  iov[1] = {buf + 100, 7};
+  try {
+    sys(SYS_readv, kFile, u(iov), 2);
+    FAIL() << "no violation";
+  } catch (const ViolationThrown& v) {
+    EXPECT_EQ(v.call, "readv");
+    EXPECT_EQ(v.check, "length larger than asked");
+  }
 }
 
 // ---- a hostile host: every lie is caught before the program sees it ----
