@@ -135,6 +135,9 @@ bool range_fully_mapped(uint64_t va, uint64_t len) {
 // provide them: one entry to write instead of 512, which matters where ring
 // 0 is emulated (KVM's PVM flavour) and saves TLB entries everywhere.
 bool map_zeroed(uint64_t va, uint64_t len, uint64_t flags) {
+  // A request larger than what is left fails at once, before recycled pages
+  // are zeroed only to be given back (slow where ring 0 is emulated).
+  if (len / kPageSize > pages_available()) return false;
   uint64_t done = 0;
   bool ok = true;
   for_each_pde(va, len, true, [&](uint64_t p, uint64_t stop, uint64_t* pde) {

@@ -227,6 +227,11 @@ class SmallGuestTest : public MemoryTest {
 
 TEST_F(SmallGuestTest, RunningOutOfPagesFailsCleanlyAndFreedPagesComeBackZeroed) {
   EXPECT_EQ(map(200 * kPageSize), -ENOMEM);
+  EXPECT_EQ(map(uint64_t{1} << 40, kRw, kAnon | MAP_NORESERVE), -ENOMEM);
+  // Just more than is left: fails without taking anything.
+  const uint64_t left = pages_available();
+  EXPECT_EQ(map((left + 1) * kPageSize), -ENOMEM);
+  EXPECT_EQ(pages_available(), left);
   const uint64_t before = pages_available();
   const int64_t a = map(40 * kPageSize);
   ASSERT_GT(a, 0);
