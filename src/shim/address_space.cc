@@ -38,15 +38,24 @@ namespace {
 constexpr uint64_t kTableLink = kPtePresent | kPteWrite | kPteUser;
 
 // Visits [va, va+len) in pieces that stay within one 2 MiB page-directory
-// entry: fn(piece_start, piece_end, pde) with pde null where not even the
-// page directory exists. Stops early when fn returns false.
+// entry: fn(piece_start, piece_end, pde), with pde null for a piece (then up
+// to 512 GiB long) where not even the page directory exists. Stops early
+// when fn returns false.
 template <typename Fn>
 void for_each_pde(uint64_t va, uint64_t len, bool create, Fn fn) {
   const uint64_t end = va + len;
   for (uint64_t p = va; p < end;) {
-    const uint64_t piece_end = (p & ~(kTableSpan - 1)) + kTableSpan;
+    uint64_t piece_end = (p & ~(kTableSpan - 1)) + kTableSpan;
+    uint64_t* pde;
+    if (create) {
+      pde = user_pde(p, true);
+    } else {
+      uint64_t gap_end;  // where no PDPT or PD exists, one piece covers it all
+      pde = user_pde_or_gap(p, &gap_end);
+      if (pde == nullptr && gap_end > piece_end) piece_end = gap_end;
+    }
     const uint64_t stop = end < piece_end ? end : piece_end;
-    if (!fn(p, stop, user_pde(p, create))) return;
+    if (!fn(p, stop, pde)) return;
     p = stop;
   }
 }

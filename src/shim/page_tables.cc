@@ -55,6 +55,21 @@ uint64_t* user_pde(uint64_t va, bool create) {
   return &t[table_index(va, 1)];
 }
 
+uint64_t* user_pde_or_gap(uint64_t va, uint64_t* out_next) {
+  *out_next = va;
+  if (va >= kUserTop) return nullptr;
+  uint64_t* t = table(root_gpa);
+  for (int level = 3; level > 1; --level) {
+    t = next_table(&t[table_index(va, level)], kUserTableLink, false);
+    if (t == nullptr) {
+      const uint64_t span = uint64_t{1} << (12 + 9 * level);  // what that entry covers
+      *out_next = (va & ~(span - 1)) + span;
+      return nullptr;
+    }
+  }
+  return &t[table_index(va, 1)];
+}
+
 bool pde_is_huge(uint64_t pde) {
   return (pde & kPteHuge) != 0 && pte_mapped(pde);
 }

@@ -30,6 +30,11 @@ uint64_t* leaf_entry(uint64_t va, uint64_t table_flags, bool create);
 // the page table covering it, a 2 MiB page, or 0.
 uint64_t* user_pde(uint64_t va, bool create);
 
+// As user_pde(va, false), and where it returns null, *out_next is the end of
+// the region that has no table at all (the next 1 GiB or 512 GiB boundary),
+// so a walk over a large empty range skips it in a few steps.
+uint64_t* user_pde_or_gap(uint64_t va, uint64_t* out_next);
+
 // Whether a page-directory entry is a 2 MiB page (present or PROT_NONE)
 // rather than a link to a page table.
 bool pde_is_huge(uint64_t pde);

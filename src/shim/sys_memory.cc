@@ -6,6 +6,7 @@
 
 #include "shim/address_space.h"
 #include "shim/layout.h"
+#include "shim/page_alloc.h"
 #include "shim/page_tables.h"
 #include "shim/paging.h"
 
@@ -88,6 +89,9 @@ int64_t sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uin
   if (offset & kPageMask) return -EINVAL;
   if (flags & MAP_HUGETLB) return -EINVAL;
   const uint64_t pte_flags = pte_flags_for_prot(prot);
+  // More than guest memory can back fails before any search: looking for
+  // (or checking) a free range of terabytes would take long.
+  if (size / kPageSize > pages_available()) return -ENOMEM;
 
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if (!user_range_valid(addr, size)) return (addr & kPageMask) ? -EINVAL : -ENOMEM;
@@ -148,6 +152,7 @@ int64_t sys_mremap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, uint64
   user_lookup(old_addr + old_size - kPageSize, &last_entry, &unused_gpa);
   const uint64_t flags_last = last_entry & ~kPteFrame & ~kPteHuge;
   const uint64_t grow = new_size - old_size;
+  if (grow / kPageSize > pages_available()) return -ENOMEM;
   const uint64_t tail = old_addr + old_size;
   if (user_range_valid(tail, grow) && range_free(tail, grow)) {
     if (!map_zeroed(tail, grow, flags_last)) return -ENOMEM;

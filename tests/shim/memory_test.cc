@@ -95,6 +95,22 @@ TEST_F(MemoryTest, MmapRefusesWhatTheShimDoesNotOffer) {
   EXPECT_EQ(sys_munmap(0x1001, kPageSize), -EINVAL);
 }
 
+TEST_F(MemoryTest, HugeEmptyRangesAreCrossedInFewSteps) {
+  // A terabyte with nothing in it: munmap/mprotect/madvise answer without
+  // visiting it 2 MiB at a time (which would take seconds where ring 0 is
+  // emulated), and a mapping inside it is still found.
+  const uint64_t va = 0x100000000000, tb = uint64_t{1} << 40;
+  ASSERT_EQ(map(kPageSize, kRw, kAnon | MAP_FIXED, va + tb / 2), static_cast<int64_t>(va + tb / 2));
+  EXPECT_TRUE(range_free(va, tb / 2));
+  uint64_t conflict = 0;
+  EXPECT_FALSE(range_free(va, tb, &conflict));
+  EXPECT_EQ(conflict, va + tb / 2);
+  EXPECT_EQ(sys_mprotect(va, tb, PROT_READ), -ENOMEM);
+  EXPECT_EQ(sys_munmap(va, tb), 0);
+  EXPECT_FALSE(readable(va + tb / 2));
+  EXPECT_TRUE(range_free(va, tb));
+}
+
 TEST_F(MemoryTest, FixedMappingsReplaceOrRefuse) {
   const uint64_t va = 0x40000000;
   ASSERT_EQ(map(2 * kPageSize, kRw, kAnon | MAP_FIXED, va), static_cast<int64_t>(va));
