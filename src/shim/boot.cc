@@ -9,6 +9,7 @@
 
 #include "sallyport/boot.h"
 #include "shim/boot_info.h"
+#include "shim/fast_io.h"
 #include "shim/cpu.h"
 #include "shim/cpu_tables.h"
 #include "shim/host_channel.h"
@@ -50,6 +51,7 @@ extern "C" [[noreturn]] void shim_main(uint64_t boot_info_gpa) {
   syscall_init();
   record_host_features(info.features);
   proxy_init(info.open_fds);
+  fast_io_init();
   start_keep(info);
 }
 
