@@ -47,7 +47,8 @@ class ShimKeepTest : public ::testing::Test {
     if (!usable) GTEST_SKIP() << "kvm backend not usable here: " << usable.error().message();
   }
 
-  KeepRun run(const std::string& keep_program, Workload workload) {
+  // `stdin_fd` < 0: the keep's stdin is at its end.
+  KeepRun run(const std::string& keep_program, Workload workload, int stdin_fd = -1) {
     KeepRun r;
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
@@ -55,9 +56,9 @@ class ShimKeepTest : public ::testing::Test {
       r.status = fail("pipe2 failed");
       return r;
     }
-    ::close(in[1]);  // the keep's stdin is at its end
+    ::close(in[1]);
     KvmOptions options;
-    options.stdio[0] = in[0];
+    options.stdio[0] = stdin_fd >= 0 ? stdin_fd : in[0];
     options.stdio[1] = out[1];
     options.stdio[2] = err[1];
     r.status =
@@ -124,6 +125,30 @@ TEST_F(ShimKeepTest, UnmappedAccessInTheKeepEndsWithTheDiagnostic) {
       std::regex("cloister: keep fault: page fault \\(#PF\\) \\(vector 14\\) at rip "
                  "0x[0-9a-f]+, address 0xdead0000 \\(error code 0x[0-9a-f]*[67], ring 3\\)\n")))
       << r.err;
+}
+
+// The shim's read/write fast path (src/shim/fast_io.h) moves data and
+// refuses every buffer the program does not own with EFAULT.
+TEST_F(ShimKeepTest, FastReadWriteMovesDataAndRefusesForeignBuffers) {
+  Workload w;
+  w.launch.module_name = "unused.wasm";
+  int in[2];
+  ASSERT_EQ(::pipe2(in, O_CLOEXEC), 0);
+  ASSERT_EQ(::write(in[1], "input", 5), 5);
+  ::close(in[1]);
+  KeepRun r = run(std::string(KVM_GUEST_DIR) + "/fast_io_program", std::move(w), in[0]);
+  ::close(in[0]);
+  ASSERT_TRUE(r.status) << r.status.error().message();
+  EXPECT_EQ(*r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "read 5 \n"
+            "write-back 5 \n"
+            "write-kernel -1 EFAULT\n"
+            "read-kernel -1 EFAULT\n"
+            "write-wrap -1 EFAULT\n"
+            "write-unmapped -1 EFAULT\n"
+            "read-readonly -1 EFAULT\n");
+  EXPECT_EQ(r.err, "input");
 }
 
 }  // namespace
