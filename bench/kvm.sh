@@ -8,6 +8,8 @@
 #   - throughput of writing 1 GiB to a pipe from inside the keep
 #     (bench/programs/write_gib.c, 1 MiB writes; the reader is this script,
 #     discarding 1 MiB reads), median of RUNS.
+#   - raw round trips as the keep program sees them: bench/programs/syscall_loop.c
+#     (static) natively and as a KVM keep's program (build/kvm-run).
 # Cold start is bench/startup.sh.
 #
 #   bench/kvm.sh [BUILD_DIR] [RUNS]      (defaults: build, 5)
@@ -42,7 +44,7 @@ def usable(backend):
 def round_trip(backend):
     per_call = []
     for _ in range(runs):
-        out = subprocess.run([cloister, "run", "--backend", backend, clock, "--", "200000"],
+        out = subprocess.run([cloister, "run", "--backend", backend, clock, "--", "5000"],
                              stdout=subprocess.PIPE, check=True).stdout.decode()
         per_call.append(float(out.split()[0]))
     return statistics.median(per_call)
@@ -70,6 +72,15 @@ rates = {b: pipe_gib(b) for b in backends}
 for b in backends:
     print(f"{b:<4} WASI clock_time_get: {trips[b]:8.1f} ns/call   "
           f"1 GiB to a pipe: {rates[b]:5.2f} GiB/s   (median of {runs})")
+loop = f"{build}/bench/programs/syscall_loop"
+kvm_run = f"{build}/kvm-run"
+if os.path.exists(loop):
+    native = subprocess.run([loop], stdout=subprocess.PIPE, check=True).stdout.decode().strip()
+    print(f"syscall_loop natively:    {native}")
+    if "kvm" in backends and os.path.exists(kvm_run):
+        keep = subprocess.run([kvm_run, loop, writer], stdout=subprocess.PIPE,
+                              check=True).stdout.decode().strip()
+        print(f"syscall_loop in kvm keep: {keep}")
 if "nil" in rates and "kvm" in rates:
     print(f"kvm/nil pipe throughput: {100 * rates['kvm'] / rates['nil']:.0f} %   "
           f"sallyport round trip (kvm - nil): {trips['kvm'] - trips['nil']:.0f} ns")
