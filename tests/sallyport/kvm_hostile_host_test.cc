@@ -21,6 +21,7 @@
 #include <functional>
 #include <string>
 
+#include "../host/kvm/captured_run.h"
 #include "config/keep_config.h"
 #include "host/kvm/kvm_backend.h"
 #include "host/workload.h"
@@ -44,14 +45,6 @@ struct KeepRun {
   int status = -1;
   std::string out, err;
 };
-
-std::string drain(int fd) {
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  return out;
-}
 
 class KvmHostileHostTest : public ::testing::Test {
  protected:
@@ -93,33 +86,23 @@ class KvmHostileHostTest : public ::testing::Test {
     EXPECT_TRUE(workload) << workload.error().message();
     if (!workload) return r;
 
-    int in[2], out[2], err[2];
-    EXPECT_EQ(::pipe2(in, O_CLOEXEC), 0);
-    EXPECT_EQ(::pipe2(out, O_CLOEXEC), 0);
-    EXPECT_EQ(::pipe2(err, O_CLOEXEC), 0);
-    EXPECT_EQ(::write(in[1], kSecret, std::strlen(kSecret)),
-              static_cast<ssize_t>(std::strlen(kSecret)));
-    ::close(in[1]);
     host::KvmOptions options;
     options.memory_bytes = uint64_t{256} << 20;
-    options.stdio[0] = in[0];
-    options.stdio[1] = out[1];
-    options.stdio[2] = err[1];
     if (hook) {
       options.reply_hook = [hook](uint8_t* block) {
         hook(reinterpret_cast<Header*>(block), block);
       };
     }
-    auto status = host::run_kvm(kKeepProgram, std::move(*workload), options);
-    ::close(in[0]);
-    ::close(out[1]);
-    ::close(err[1]);
-    r.out = drain(out[0]);
-    r.err = drain(err[0]);
-    ::close(out[0]);
-    ::close(err[0]);
-    EXPECT_TRUE(status) << status.error().message();
-    if (status) r.status = *status;
+    host::kvm_testing::Capture capture;
+    capture.stdin_text = kSecret;
+    host::kvm_testing::CapturedRun c =
+        host::kvm_testing::run_captured(options, capture, [&](const host::KvmOptions& o) {
+          return host::run_kvm(kKeepProgram, std::move(*workload), o);
+        });
+    EXPECT_TRUE(c.status) << c.status.error().message();
+    if (c.status) r.status = *c.status;
+    r.out = std::move(c.out);
+    r.err = std::move(c.err);
     return r;
   }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "captured_run.h"
 #include "config/keep_config.h"
 #include "host/kvm/kvm_backend.h"
 #include "host/kvm/shim_image.h"
@@ -24,15 +25,6 @@ namespace {
 
 const std::string kKeepProgram = std::string(CLOISTER_BINARY_DIR) + "/cloister-keep";
 const std::string kPrograms = std::string(CLOISTER_BINARY_DIR) + "/tests/e2e/programs/";
-
-std::string drain(int fd) {
-  ::fcntl(fd, F_SETFL, O_NONBLOCK);
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  return out;
-}
 
 struct KeepRun {
   Result<int> status = fail("not run");
@@ -47,29 +39,18 @@ class ShimKeepTest : public ::testing::Test {
     if (!usable) GTEST_SKIP() << "kvm backend not usable here: " << usable.error().message();
   }
 
-  // `stdin_fd` < 0: the keep's stdin is at its end.
-  KeepRun run(const std::string& keep_program, Workload workload, int stdin_fd = -1) {
+  KeepRun run(const std::string& keep_program, Workload workload, const std::string& input = {}) {
     KeepRun r;
-    int in[2], out[2], err[2];
-    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
-        ::pipe2(err, O_CLOEXEC) != 0) {
-      r.status = fail("pipe2 failed");
-      return r;
-    }
-    ::close(in[1]);
-    KvmOptions options;
-    options.stdio[0] = stdin_fd >= 0 ? stdin_fd : in[0];
-    options.stdio[1] = out[1];
-    options.stdio[2] = err[1];
-    r.status =
-        kvm::run_vm(kvm::embedded_shim(), keep_program, std::move(workload), options, &r.timings);
-    ::close(in[0]);
-    ::close(out[1]);
-    ::close(err[1]);
-    r.out = drain(out[0]);
-    r.err = drain(err[0]);
-    ::close(out[0]);
-    ::close(err[0]);
+    kvm_testing::Capture capture;
+    capture.stdin_text = input;
+    kvm_testing::CapturedRun c =
+        kvm_testing::run_captured(KvmOptions{}, capture, [&](const KvmOptions& options) {
+          return kvm::run_vm(kvm::embedded_shim(), keep_program, std::move(workload), options,
+                             &r.timings);
+        });
+    r.status = std::move(c.status);
+    r.out = std::move(c.out);
+    r.err = std::move(c.err);
     return r;
   }
 
@@ -132,12 +113,7 @@ TEST_F(ShimKeepTest, UnmappedAccessInTheKeepEndsWithTheDiagnostic) {
 TEST_F(ShimKeepTest, FastReadWriteMovesDataAndRefusesForeignBuffers) {
   Workload w;
   w.launch.module_name = "unused.wasm";
-  int in[2];
-  ASSERT_EQ(::pipe2(in, O_CLOEXEC), 0);
-  ASSERT_EQ(::write(in[1], "input", 5), 5);
-  ::close(in[1]);
-  KeepRun r = run(std::string(KVM_GUEST_DIR) + "/fast_io_program", std::move(w), in[0]);
-  ::close(in[0]);
+  KeepRun r = run(std::string(KVM_GUEST_DIR) + "/fast_io_program", std::move(w), "input");
   ASSERT_TRUE(r.status) << r.status.error().message();
   EXPECT_EQ(*r.status, 0) << r.err;
   EXPECT_EQ(r.out,

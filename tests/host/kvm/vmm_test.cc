@@ -17,12 +17,17 @@
 #include <thread>
 
 #include "base/file.h"
+#include "captured_run.h"
 #include "host/kvm/kvm_system.h"
 #include "host/kvm/vmm.h"
 #include "keep/launch.h"
 
 namespace cloister::host::kvm {
 namespace {
+
+using kvm_testing::Capture;
+using kvm_testing::CapturedRun;
+using kvm_testing::run_captured;
 
 std::string guest_path(const std::string& name) {
   return std::string(KVM_GUEST_DIR) + "/" + name + ".elf";
@@ -38,15 +43,6 @@ struct Pipe {
     }
   }
 };
-
-std::string drain(int fd) {
-  ::fcntl(fd, F_SETFL, O_NONBLOCK);
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  return out;
-}
 
 struct GuestRun {
   Result<int> status = fail("not run");
@@ -70,19 +66,18 @@ class VmmTest : public ::testing::Test {
       r.status = fail(shim.error().message());
       return r;
     }
-    Pipe in, out, err;
     KvmOptions options;
     options.memory_bytes = uint64_t{64} << 20;
-    options.stdio[0] = in.read.get();
-    options.stdio[1] = out.write.get();
-    options.stdio[2] = err.write.get();
     workload.launch.module_name = "test.wasm";
-    if (close_stdout_reader) out.read.reset();
-    r.status = run_vm(*shim, guest_path(name), std::move(workload), options, &r.timings);
-    out.write.reset();
-    err.write.reset();
-    if (out.read) r.out = drain(out.read.get());
-    r.err = drain(err.read.get());
+    Capture capture;
+    capture.stdin_open = true;  // read_stdin blocks on it
+    capture.stdout_closed = close_stdout_reader;
+    CapturedRun c = run_captured(options, capture, [&](const KvmOptions& o) {
+      return run_vm(*shim, guest_path(name), std::move(workload), o, &r.timings);
+    });
+    r.status = std::move(c.status);
+    r.out = std::move(c.out);
+    r.err = std::move(c.err);
     return r;
   }
 };

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "../kvm/captured_run.h"
 #include "base/file.h"
 #include "host/kvm/kvm_system.h"
 #include "host/kvm/vmm.h"
@@ -33,14 +34,6 @@ namespace abi = cloister::sallyport;
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::string drain(int fd) {
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  return out;
 }
 
 TEST(HostileGuestTest, EveryMalformedRequestIsRefusedAndTheHostKeepsServing) {
@@ -59,18 +52,11 @@ TEST(HostileGuestTest, EveryMalformedRequestIsRefusedAndTheHostKeepsServing) {
   fs::create_symlink("../outside.txt", root / "out");
   std::ofstream(jail / "outside.txt") << "outside";
 
-  int in[2], out[2], err[2];
-  ASSERT_EQ(::pipe2(in, O_CLOEXEC), 0);
-  ASSERT_EQ(::pipe2(out, O_CLOEXEC | O_NONBLOCK), 0);
-  ASSERT_EQ(::pipe2(err, O_CLOEXEC | O_NONBLOCK), 0);
   Workload workload;
   workload.launch.module_name = "hostile.wasm";
   workload.fds.emplace_back(UniqueFd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)), 4);
   KvmOptions options;
   options.memory_bytes = uint64_t{64} << 20;
-  options.stdio[0] = in[0];
-  options.stdio[1] = out[1];
-  options.stdio[2] = err[1];
   // Every reply, for the failure message.
   std::vector<abi::Header> replies;
   options.reply_hook = [&](uint8_t* block) {
@@ -78,12 +64,14 @@ TEST(HostileGuestTest, EveryMalformedRequestIsRefusedAndTheHostKeepsServing) {
     std::memcpy(&h, block, sizeof(h));
     replies.push_back(h);
   };
-  const Result<int> status = kvm::run_vm(*image, guest, std::move(workload), options);
-  for (int fd : {in[1], out[1], err[1], in[0]}) ::close(fd);
-  const std::string stdout_text = drain(out[0]);
-  const std::string stderr_text = drain(err[0]);
-  ::close(out[0]);
-  ::close(err[0]);
+  kvm_testing::Capture capture;
+  capture.stdin_open = true;
+  kvm_testing::CapturedRun run = kvm_testing::run_captured(
+      options, capture,
+      [&](const KvmOptions& o) { return kvm::run_vm(*image, guest, std::move(workload), o); });
+  const Result<int>& status = run.status;
+  const std::string& stdout_text = run.out;
+  const std::string& stderr_text = run.err;
 
   ASSERT_TRUE(status) << status.error().message();
   std::string log;
