@@ -81,6 +81,15 @@ int64_t write_like(const char* call, uint64_t op, const uint64_t a[6], bool posi
   return ret;
 }
 
+// A v-form with direct I/O: the program's iovec array goes to the host as it
+// is; the reply is checked against the total the iovecs ask for.
+int64_t direct_vector(const char* call, uint64_t op, const uint64_t a[6], bool positioned,
+                      int64_t count, const IovList& iov) {
+  if (!iov.in_user_half()) return -EFAULT;
+  return direct_call(call, op, fd_arg(a[0]), a[1], static_cast<uint64_t>(count),
+                     positioned ? a[3] : 0, iov.total());
+}
+
 // readv(fd, iov, iovcnt) / preadv(fd, iov, iovcnt, pos_l, pos_h): one read
 // of the total (at most the data area), scattered over the iovecs. On x86-64
 // pos_l is the whole offset.
@@ -89,9 +98,7 @@ int64_t readv_like(const char* call, const uint64_t a[6], bool positioned) {
   IovList iov;
   if (int64_t r = iov.load(a[1], count); r < 0) return r;
   if (direct_io()) {
-    if (!iov.in_user_half()) return -EFAULT;
-    return direct_call(call, positioned ? __NR_preadv : __NR_readv, fd_arg(a[0]), a[1],
-                       static_cast<uint64_t>(count), positioned ? a[3] : 0, iov.total());
+    return direct_vector(call, positioned ? __NR_preadv : __NR_readv, a, positioned, count, iov);
   }
   Request req(call);
   const uint64_t n = clamp(iov.total(), req.room());
@@ -110,9 +117,7 @@ int64_t writev_like(const char* call, const uint64_t a[6], bool positioned) {
   IovList iov;
   if (int64_t r = iov.load(a[1], count); r < 0) return r;
   if (direct_io()) {
-    if (!iov.in_user_half()) return -EFAULT;
-    return direct_call(call, positioned ? __NR_pwritev : __NR_writev, fd_arg(a[0]), a[1],
-                       static_cast<uint64_t>(count), positioned ? a[3] : 0, iov.total());
+    return direct_vector(call, positioned ? __NR_pwritev : __NR_writev, a, positioned, count, iov);
   }
   Request req(call);
   const uint64_t limit = clamp(iov.total(), req.room());
