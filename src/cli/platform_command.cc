@@ -21,6 +21,7 @@ void print_text(const std::vector<host::BackendStatus>& backends, const std::str
     std::printf("%s %-8s %-17s %s\n", b.available ? "\u2714" : "\u2718", b.name.c_str(),
                 b.confidential ? "confidential" : "not confidential", b.description.c_str());
     for (const auto& r : b.reasons) std::printf("             %s\n", r.c_str());
+    for (const auto& n : b.notes) std::printf("             note: %s\n", n.c_str());
   }
   std::printf("--backend auto runs keeps on: %s\n", chosen.c_str());
 }
@@ -32,7 +33,8 @@ void print_json(const std::vector<host::BackendStatus>& backends, const std::str
                     {"available", b.available},
                     {"confidential", b.confidential},
                     {"description", b.description},
-                    {"reasons", b.reasons}});
+                    {"reasons", b.reasons},
+                    {"notes", b.notes}});
   }
   const nlohmann::json out = {{"backends", list}, {"auto", chosen}};
   std::printf("%s\n", out.dump(2).c_str());
@@ -41,8 +43,7 @@ void print_json(const std::vector<host::BackendStatus>& backends, const std::str
 }  // namespace
 
 void register_platform_commands(CLI::App& app, int* exit_code) {
-  CLI::App* platform =
-      app.add_subcommand("platform", "What this machine can run keeps on");
+  CLI::App* platform = app.add_subcommand("platform", "What this machine can run keeps on");
   platform->require_subcommand(1);
   auto json = std::make_shared<bool>(false);
   CLI::App* info = platform->add_subcommand(

@@ -19,6 +19,7 @@ constexpr const char* kDevSgxProvision = "/dev/sgx_provision";
 constexpr const char* kTsmReport = "/sys/kernel/config/tsm/report";
 constexpr const char* kParamSevSnp = "/sys/module/kvm_amd/parameters/sev_snp";
 constexpr const char* kParamTdx = "/sys/module/kvm_intel/parameters/tdx";
+constexpr const char* kModulePvm = "/sys/module/kvm_pvm";
 
 std::set<std::string> first_cpu_flags() {
   std::ifstream in("/proc/cpuinfo");
@@ -70,6 +71,7 @@ PlatformFacts gather_platform_facts() {
   for (const char* p : {kParamSevSnp, kParamTdx}) {
     if (parameter_enabled(p)) f.enabled.insert(p);
   }
+  f.kvm_is_pvm = ::access(kModulePvm, F_OK) == 0;
   return f;
 }
 
@@ -78,17 +80,32 @@ std::vector<BackendStatus> judge_platform(const PlatformFacts& f) {
   const auto has_path = [&](const char* path) { return f.present.contains(path); };
   std::vector<BackendStatus> out;
 
-  out.push_back({"nil", "a plain process: no isolation at all (for debugging)", false, true, {}});
+  out.push_back(
+      {"nil", "a plain process: no isolation at all (for debugging)", false, true, {}, {}});
 
-  BackendStatus kvm{"kvm", "a micro-VM under Cloister's shim: isolated from the host, which can "
-                           "still read its memory",
-                    false, f.kvm_problem.empty(), {}};
+  BackendStatus kvm{"kvm",
+                    "a micro-VM under Cloister's shim: isolated from the host, which can "
+                    "still read its memory",
+                    false,
+                    f.kvm_problem.empty(),
+                    {},
+                    {}};
   if (!kvm.available) kvm.reasons.push_back(f.kvm_problem);
+  if (kvm.available && f.kvm_is_pvm) {
+    kvm.notes.push_back(
+        "this /dev/kvm is PVM (kvm_pvm: software virtualization without VT-x/AMD-V), which "
+        "emulates the shim's kernel mode: keeps start in tens of milliseconds and each system "
+        "call costs about 0.1 ms (docs/kvm.md)");
+  }
   out.push_back(kvm);
 
-  BackendStatus snp{"sev-snp", "an AMD SEV-SNP VM: memory encrypted and integrity-protected "
-                               "against the host",
-                    true, false, {}};
+  BackendStatus snp{"sev-snp",
+                    "an AMD SEV-SNP VM: memory encrypted and integrity-protected "
+                    "against the host",
+                    true,
+                    false,
+                    {},
+                    {}};
   need(has_flag("sev_snp"), snp.reasons, "the CPU does not report SEV-SNP (no sev_snp flag)");
   need(has_path(kDevSev), snp.reasons, "/dev/sev is missing (the ccp driver is not loaded)");
   need(f.enabled.contains(kParamSevSnp), snp.reasons,
@@ -96,16 +113,20 @@ std::vector<BackendStatus> judge_platform(const PlatformFacts& f) {
   not_in_this_build(snp);
   out.push_back(snp);
 
-  BackendStatus tdx{"tdx", "an Intel TDX trust domain: memory encrypted and integrity-protected "
-                           "against the host",
-                    true, false, {}};
+  BackendStatus tdx{"tdx",
+                    "an Intel TDX trust domain: memory encrypted and integrity-protected "
+                    "against the host",
+                    true,
+                    false,
+                    {},
+                    {}};
   need(f.enabled.contains(kParamTdx), tdx.reasons,
        "KVM has TDX off (kvm_intel parameter tdx is not Y, or the kernel has no TDX host support)");
   not_in_this_build(tdx);
   out.push_back(tdx);
 
-  BackendStatus sgx{"sgx", "an Intel SGX enclave: encrypted memory inside a host process", true,
-                    false, {}};
+  BackendStatus sgx{
+      "sgx", "an Intel SGX enclave: encrypted memory inside a host process", true, false, {}, {}};
   need(has_flag("sgx"), sgx.reasons, "the CPU does not report SGX (no sgx flag)");
   need(has_flag("sgx_lc"), sgx.reasons,
        "the CPU lacks SGX flexible launch control (no sgx_lc flag)");
@@ -115,11 +136,15 @@ std::vector<BackendStatus> judge_platform(const PlatformFacts& f) {
   not_in_this_build(sgx);
   out.push_back(sgx);
 
-  BackendStatus cvm{"cvm", "this machine is itself a confidential VM (SEV-SNP or TDX guest); "
-                           "evidence via configfs-tsm",
-                    true, false, {}};
-  const bool guest = has_flag("sev_snp_guest") || has_flag("tdx_guest") ||
-                     has_path(kDevSevGuest) || has_path(kDevTdxGuest);
+  BackendStatus cvm{"cvm",
+                    "this machine is itself a confidential VM (SEV-SNP or TDX guest); "
+                    "evidence via configfs-tsm",
+                    true,
+                    false,
+                    {},
+                    {}};
+  const bool guest = has_flag("sev_snp_guest") || has_flag("tdx_guest") || has_path(kDevSevGuest) ||
+                     has_path(kDevTdxGuest);
   need(guest, cvm.reasons,
        "this machine is not a confidential VM (no /dev/sev-guest or /dev/tdx_guest, no "
        "tdx_guest flag)");

@@ -20,6 +20,8 @@ struct PlatformFacts {
   // Empty when the kvm backend can run keeps; otherwise why not (no
   // /dev/kvm, permission, API, capability, a dynamically linked keep program).
   std::string kvm_problem;
+  // /dev/kvm is KVM's PVM flavour (software virtualization, module kvm_pvm).
+  bool kvm_is_pvm = false;
 };
 
 struct BackendStatus {
@@ -28,6 +30,7 @@ struct BackendStatus {
   bool confidential = false;
   bool available = false;            // Cloister can run keeps on it here
   std::vector<std::string> reasons;  // why not, when !available
+  std::vector<std::string> notes;    // worth knowing when it is available
 };
 
 PlatformFacts gather_platform_facts();

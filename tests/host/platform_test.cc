@@ -43,6 +43,17 @@ TEST(Platform, NilIsAlwaysThereAndKvmFollowsItsProbe) {
   EXPECT_EQ(auto_backend(all), "nil");
 }
 
+TEST(Platform, APvmKvmIsUsableWithANote) {
+  PlatformFacts f;
+  f.kvm_is_pvm = true;
+  const auto all = judge_platform(f);
+  const auto& kvm = get(all, "kvm");
+  EXPECT_TRUE(kvm.available);
+  ASSERT_EQ(kvm.notes.size(), 1u);
+  EXPECT_NE(kvm.notes[0].find("PVM"), std::string::npos);
+  EXPECT_TRUE(get(judge_platform(PlatformFacts{}), "kvm").notes.empty());
+}
+
 TEST(Platform, EveryUnavailableBackendSaysWhy) {
   for (const auto& b : judge_platform(PlatformFacts{})) {
     if (!b.available) {
@@ -91,9 +102,9 @@ TEST(Platform, CvmNeedsAGuestAndConfigfsTsm) {
 }
 
 TEST(Platform, AutoPrefersConfidentialThenIsolated) {
-  std::vector<BackendStatus> all = {{"nil", "", false, true, {}},
-                                    {"kvm", "", false, true, {}},
-                                    {"sev-snp", "", true, true, {}}};
+  std::vector<BackendStatus> all = {{"nil", "", false, true, {}, {}},
+                                    {"kvm", "", false, true, {}, {}},
+                                    {"sev-snp", "", true, true, {}, {}}};
   EXPECT_EQ(auto_backend(all), "sev-snp");
   all[1].available = false;
   all[2].available = false;
