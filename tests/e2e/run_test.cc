@@ -211,6 +211,39 @@ TEST_P(RunTest, ConfigErrorsNameFileLineAndColumn) {
   EXPECT_NE(missing.err.find("none.toml"), std::string::npos) << missing.err;
 }
 
+// Neither nil nor kvm can keep the workload's memory from the host, so a
+// workload that requires a confidential keep does not start on them, and
+// `auto` names what the confidential backends lack.
+TEST_P(RunTest, RequireConfidentialRefusesBackendsThatAreNot) {
+  const fs::path cfg = write("Cloister.toml", "[keep]\nrequire = \"confidential\"\n");
+  RunResult r = run_cloister({"run", "--config", cfg.string(), program("show_args").string()});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_NE(
+      r.err.find("backend " + GetParam() + " cannot keep the workload's memory from the host"),
+      std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.out, "");
+  RunResult automatic = testing::run_cloister(
+      {"run", "--backend", "auto", "--config", cfg.string(), program("show_args").string()});
+  EXPECT_EQ(automatic.exit_code, 125);
+  EXPECT_NE(automatic.err.find("requires a confidential keep"), std::string::npos) << automatic.err;
+  EXPECT_NE(automatic.err.find("sev-snp: "), std::string::npos) << automatic.err;
+}
+
+// [keep] memory sizes the VM (kvm); nil runs the same workload regardless.
+TEST_P(RunTest, KeepMemoryComesFromTheConfig) {
+  const fs::path cfg = write("Cloister.toml", "[keep]\nmemory = \"64 MiB\"\n");
+  RunResult r = run_cloister(
+      {"run", "-v", "--config", cfg.string(), program("show_args").string(), "--", "3"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  if (GetParam() == "kvm") {
+    EXPECT_NE(r.err.find("backend kvm (a micro-VM with 64 MiB of memory"), std::string::npos)
+        << r.err;
+  } else {
+    EXPECT_NE(r.err.find("backend nil"), std::string::npos) << r.err;
+  }
+}
+
 TEST_P(RunTest, UnknownBackendIsRefused) {
   RunResult r = testing::run_cloister({"run", "--backend", "sgx", program("show_args").string()});
   EXPECT_NE(r.exit_code, 0);
@@ -348,8 +381,7 @@ TEST_P(SandboxTest, AReadOnlyPreopenRefusesEveryWrite) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RunTest, ::testing::ValuesIn(test_backends()), backend_name);
-INSTANTIATE_TEST_SUITE_P(Backends, SandboxTest, ::testing::ValuesIn(test_backends()),
-                         backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, SandboxTest, ::testing::ValuesIn(test_backends()), backend_name);
 
 }  // namespace
 }  // namespace cloister::testing
