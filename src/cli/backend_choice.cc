@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/backend_choice.h"
 
-#include "host/keep_program.h"
 #include "host/kvm/kvm_backend.h"
 
 namespace cloister::cli {
@@ -23,20 +22,22 @@ std::string join_reasons(const host::BackendStatus& b) {
 
 }  // namespace
 
-std::vector<host::BackendStatus> probe_backends() {
+std::vector<host::BackendStatus> probe_backends(const Result<std::string>& keep_program) {
   host::PlatformFacts facts = host::gather_platform_facts();
   if (auto usable = host::kvm_usable(); !usable) {
     facts.kvm_problem = usable.error().message();
-  } else if (auto keep = host::find_keep_program(); !keep) {
-    facts.kvm_problem = keep.error().message();
-  } else if (auto checked = host::check_keep_program(*keep); !checked) {
+  } else if (!keep_program) {
+    facts.kvm_problem = keep_program.error().message();
+  } else if (auto checked = host::check_keep_program(*keep_program); !checked) {
     facts.kvm_problem = checked.error().message();
   }
   return host::judge_platform(facts);
 }
 
-Result<std::string> choose_backend(const std::string& requested, bool require_confidential) {
-  const auto backends = probe_backends();
+Result<std::string> choose_backend(const std::string& requested, bool require_confidential,
+                                   const Result<std::string>& keep_program) {
+  if (requested == "nil" && !require_confidential) return requested;
+  const auto backends = probe_backends(keep_program);
   if (requested == "auto") {
     const std::string chosen = host::auto_backend(backends);
     const host::BackendStatus* b = find(backends, chosen);

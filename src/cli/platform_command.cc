@@ -11,6 +11,7 @@
 
 #include "cli/backend_choice.h"
 #include "cli/commands.h"
+#include "host/keep_program.h"
 #include "host/platform.h"
 
 namespace cloister::cli {
@@ -50,7 +51,7 @@ void register_platform_commands(CLI::App& app, int* exit_code) {
       "info", "List every backend: usable or not (and why), confidential or not");
   info->add_flag("--json", *json, "Print JSON instead of text");
   info->callback([json, exit_code] {
-    const auto backends = probe_backends();
+    const auto backends = probe_backends(host::find_keep_program());
     const std::string chosen = host::auto_backend(backends);
     if (*json) {
       print_json(backends, chosen);

@@ -39,17 +39,20 @@ int run(const RunOptions& o) {
     if (!loaded) return fail_with(loaded.error());
     cfg = std::move(*loaded);
   }
-  auto backend = choose_backend(o.backend, cfg.keep.require_confidential);
+  // Looked up once: kvm's probe checks it is static, and the backend runs it.
+  const auto keep_program = host::find_keep_program();
+  auto backend = choose_backend(o.backend, cfg.keep.require_confidential, keep_program);
   if (!backend) return fail_with(backend.error());
   if (o.verbose) {
     if (*backend == "kvm") {
-      std::fprintf(stderr, "cloister: backend kvm (a micro-VM with %s of memory; isolated, not "
-                   "confidential)\n", config::format_memory_size(cfg.keep.memory).c_str());
+      std::fprintf(stderr,
+                   "cloister: backend kvm (a micro-VM with %s of memory; isolated, not "
+                   "confidential)\n",
+                   config::format_memory_size(cfg.keep.memory).c_str());
     } else {
       std::fprintf(stderr, "cloister: backend nil (a plain process, no isolation)\n");
     }
   }
-  auto keep_program = host::find_keep_program();
   if (!keep_program) return fail_with(keep_program.error());
   auto workload = host::prepare_workload(o.module, cfg, o.args);
   if (!workload) return fail_with(workload.error());
@@ -71,9 +74,10 @@ void register_run_command(CLI::App& app, int* exit_code) {
   auto opts = std::make_shared<RunOptions>();
   CLI::App* run_cmd = app.add_subcommand(
       "run", "Run a WebAssembly (WASI preview 1) module in a keep; exits with its exit code");
-  run_cmd->add_option("--backend", opts->backend,
-                      "Where the keep runs: kvm (a micro-VM), nil (a plain process), or auto "
-                      "(the most isolating one this machine offers; see `cloister platform info`)")
+  run_cmd
+      ->add_option("--backend", opts->backend,
+                   "Where the keep runs: kvm (a micro-VM), nil (a plain process), or auto "
+                   "(the most isolating one this machine offers; see `cloister platform info`)")
       ->check(CLI::IsMember({"nil", "kvm", "auto"}))
       ->default_str("auto");
   run_cmd->add_option("-c,--config", opts->config_path,
